@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Session state, kernel bootstrap caching, argument parsing and command dispatch.
+ */
+#include "session.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/builtins.h"
+#include "cmd/expr.h"
+#include "core/err.h"
+#include "core/profile.h"
+#include "core/util.h"
+#include "ext/ext_table.h"
+#include "model/kernel.h"
+#include "targets/target.h"
+
+struct err *session_init(struct session *s, enum out_mode mode, FILE *fp)
+{
+	memset(s, 0, sizeof(*s));
+	out_init(&s->out, mode, fp);
+	return profile_load_builtin(&s->prof);
+}
+
+static void snapshot_deinit(struct snapshot *snap)
+{
+	err_destroy(snap->dtb_err);
+	err_destroy(snap->k_err);
+	target_close(snap->t);
+	free(snap->name);
+}
+
+void session_deinit(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsnaps; i++)
+		snapshot_deinit(&s->snaps[i]);
+	free(s->snaps);
+	free(s->views);
+	profile_destroy(s->prof);
+	out_deinit(&s->out);
+	free(s->pagefile);
+	memset(s, 0, sizeof(*s));
+}
+
+struct err *session_add_target(struct session *s, struct target *t, const char *name)
+{
+	struct snapshot *n, *snap;
+	struct ext_snap *v;
+
+	n = realloc(s->snaps, (s->nsnaps + 1) * sizeof(*n));
+	if (!n) {
+		target_close(t);
+		return err_nomem;
+	}
+	s->snaps = n;
+	v = realloc(s->views, (s->nsnaps + 1) * sizeof(*v));
+	if (!v) {
+		target_close(t);
+		return err_nomem;
+	}
+	s->views = v;
+	snap = &s->snaps[s->nsnaps];
+	memset(snap, 0, sizeof(*snap));
+	snap->t = t;
+	snap->name = strdup(name ? name : t->path);
+	if (!snap->name) {
+		target_close(t);
+		return err_nomem;
+	}
+	as_init_phys(&snap->phys, t);
+	s->nsnaps++;
+	return NULL;
+}
+
+struct err *session_open_dump(struct session *s, const char *path, const char *format)
+{
+	struct target *t;
+	struct err *err = target_open(path, format, &t);
+	const char *base;
+
+	if (err)
+		return err;
+	base = strrchr(path, '/');
+	return session_add_target(s, t, base ? base + 1 : path);
+}
+
+struct err *session_load_profile(struct session *s, const char *path)
+{
+	struct profile *p;
+	struct err *err = profile_load_file(path, &p);
+
+	if (err)
+		return err;
+	profile_destroy(s->prof);
+	s->prof = p;
+	return NULL;
+}
+
+struct snapshot *session_snap(struct session *s)
+{
+	return s->nsnaps ? &s->snaps[s->cur] : NULL;
+}
+
+/* Use a DTB candidate: it must look like a PML4 with a self-map. */
+static bool try_dtb(struct snapshot *snap, uint64_t dtb, const char *source)
+{
+	unsigned index;
+
+	if (!dtb_is_pml4(snap->t, dtb, &index))
+		return false;
+	snap->dtb = dtb & PTE_ADDR_MASK;
+	snap->dtb_source = source;
+	selfmap_init(&snap->sm, index);
+	return true;
+}
+
+struct err *session_ensure_dtb(struct session *s, struct snapshot *snap)
+{
+	struct target *t = snap->t;
+	unsigned index;
+	struct err *err;
+
+	if (snap->have_dtb)
+		return NULL;
+	if (snap->dtb_tried)
+		return snap->dtb_err ? err_create(snap->dtb_err->code, "%s", snap->dtb_err->message)
+				     : err_create(ERR_NOT_FOUND, "no kernel page tables");
+	snap->dtb_tried = true;
+	if (s->have_user_dtb) {
+		/* --dtb: trust the user, but still find the auto-entry for !pte. */
+		err = selfmap_detect(t, s->user_dtb, &index);
+		if (err) {
+			snap->dtb_err = err;
+			return err_create(err->code, "%s", err->message);
+		}
+		snap->dtb = s->user_dtb & PTE_ADDR_MASK;
+		snap->dtb_source = "--dtb";
+		selfmap_init(&snap->sm, index);
+	} else if (!(t->hints.has_dtb && try_dtb(snap, t->hints.dtb, t->hints.dtb_source)) &&
+		   !(t->ncpus && (t->cpus[0].valid & REG_CR) &&
+		     try_dtb(snap, t->cpus[0].cr3, "CPU 0 CR3"))) {
+		uint64_t dtb;
+
+		err = dtb_scan(t, &dtb, &index);
+		if (err) {
+			snap->dtb_err = err;
+			return err_create(err->code, "%s", err->message);
+		}
+		snap->dtb = dtb;
+		snap->dtb_source = "page-table scan";
+		selfmap_init(&snap->sm, index);
+	}
+	as_init_x64(&snap->kas, t, snap->dtb, "kernel");
+	snap->have_dtb = true;
+	return NULL;
+}
+
+void session_ctx(struct session *s, struct ext_ctx *ctx)
+{
+	struct snapshot *snap = session_snap(s);
+	size_t i;
+
+	memset(ctx, 0, sizeof(*ctx));
+	for (i = 0; i < s->nsnaps; i++) {
+		struct snapshot *sn = &s->snaps[i];
+		struct ext_snap *v = &s->views[i];
+
+		v->t = sn->t;
+		v->phys = &sn->phys;
+		v->kas = sn->have_dtb ? &sn->kas : NULL;
+		v->sm = &sn->sm;
+		v->dtb = sn->dtb;
+		v->dtb_source = sn->dtb_source;
+		v->k = sn->k;
+		v->name = sn->name;
+	}
+	ctx->nsnaps = s->nsnaps;
+	ctx->cur = s->cur;
+	ctx->snaps = s->views;
+	if (snap) {
+		ctx->s = &s->views[s->cur];
+		ctx->pas = s->have_proc ? &s->proc_as : ctx->s->kas;
+	}
+	ctx->proc_eprocess = s->have_proc ? s->proc_eprocess : 0;
+	ctx->cpu = s->cpu;
+	ctx->prof = s->prof;
+	ctx->progress = stderr_is_tty() && !s->interactive;
+	ctx->session = s;
+}
+
+struct err *session_reg(struct session *s, const char *name, uint64_t *ret)
+{
+	static const char *const gpr[16] = {
+		"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+		"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
+	};
+	struct snapshot *snap = session_snap(s);
+	const struct cpu_state *c = NULL;
+	unsigned i;
+
+	if (!snap)
+		return err_create(ERR_INVALID_ARG, "no dump is open");
+	if (s->cpu < snap->t->ncpus)
+		c = &snap->t->cpus[s->cpu];
+	if (c && (c->valid & REG_GPR)) {
+		for (i = 0; i < 16; i++) {
+			if (!strcmp(name, gpr[i])) {
+				*ret = c->gpr[i];
+				return NULL;
+			}
+		}
+		if (!strcmp(name, "rip")) {
+			*ret = c->rip;
+			return NULL;
+		}
+		if (!strcmp(name, "efl") || !strcmp(name, "rflags")) {
+			*ret = c->rflags;
+			return NULL;
+		}
+	}
+	if (c && (c->valid & REG_CR)) {
+		const struct {
+			const char *n;
+			uint64_t v;
+		} crs[] = { { "cr0", c->cr0 }, { "cr2", c->cr2 }, { "cr3", c->cr3 }, { "cr4", c->cr4 } };
+
+		for (i = 0; i < ARRAY_SIZE(crs); i++) {
+			if (!strcmp(name, crs[i].n)) {
+				*ret = crs[i].v;
+				return NULL;
+			}
+		}
+	}
+	if (c && (c->valid & REG_CR8) && !strcmp(name, "cr8")) {
+		*ret = c->cr8;
+		return NULL;
+	}
+	if (c && (c->valid & REG_EFER) && !strcmp(name, "efer")) {
+		*ret = c->efer;
+		return NULL;
+	}
+	if (c && (c->valid & REG_SEG)) {
+		const struct {
+			const char *n;
+			uint64_t v;
+		} segs[] = { { "cs", c->cs },	      { "ds", c->ds },	     { "es", c->es },
+			     { "fs", c->fs },	      { "gs", c->gs },	     { "ss", c->ss },
+			     { "fsbase", c->fs_base }, { "gsbase", c->gs_base } };
+
+		for (i = 0; i < ARRAY_SIZE(segs); i++) {
+			if (!strcmp(name, segs[i].n)) {
+				*ret = segs[i].v;
+				return NULL;
+			}
+		}
+	}
+	if (c && (c->valid & REG_KGS) && !strcmp(name, "kernelgsbase")) {
+		*ret = c->kernel_gs_base;
+		return NULL;
+	}
+	/* Without recorded registers, cr3 is the page-table root the bootstrap found. */
+	if (!strcmp(name, "cr3")) {
+		struct err *err = session_ensure_dtb(s, snap);
+
+		if (err)
+			return err;
+		*ret = snap->dtb;
+		return NULL;
+	}
+	if (!strcmp(name, "$proc")) {
+		*ret = s->have_proc ? s->proc_eprocess : 0;
+		return NULL;
+	}
+	return err_create(ERR_NOT_FOUND, "register '%s' is not recorded in this dump", name);
+}
+
+static struct err *expr_read(void *arg, uint64_t va, unsigned size, uint64_t *ret)
+{
+	struct session *s = arg;
+	struct snapshot *snap = session_snap(s);
+	struct err *err;
+	uint64_t v = 0;
+
+	if (!snap)
+		return err_create(ERR_INVALID_ARG, "no dump is open");
+	err = session_ensure_dtb(s, snap);
+	if (err)
+		return err;
+	err = as_read(s->have_proc ? &s->proc_as : &snap->kas, va, &v, size, "poi() operand");
+	if (err)
+		return err;
+	*ret = v;
+	return NULL;
+}
+
+static struct err *expr_reg(void *arg, const char *name, uint64_t *ret)
+{
+	return session_reg(arg, name, ret);
+}
+
+static struct err *expr_sym(void *arg, const char *name, uint64_t *ret)
+{
+	return err_create(ERR_NOT_FOUND, "couldn't resolve symbol '%s'", name);
+}
+
+void session_expr_env(struct session *s, struct expr_env *env)
+{
+	env->read = expr_read;
+	env->reg = expr_reg;
+	env->sym = expr_sym;
+	env->arg = s;
+}
+
+/* ---- argument parsing from the option table ---- */
+
+static bool is_named(const char *name)
+{
+	return name[0] == '-' || name[0] == '/' || !strcmp(name, "L");
+}
+
+/* Length of the word at @p (a quoted word may contain spaces). */
+static size_t word_len(const char *p, bool *quoted)
+{
+	size_t n = 0;
+
+	*quoted = (*p == '"');
+	if (*quoted) {
+		n = 1;
+		while (p[n] && p[n] != '"')
+			n++;
+		return p[n] ? n + 1 : n;
+	}
+	while (p[n] && !isspace((unsigned char)p[n]))
+		n++;
+	return n;
+}
+
+static struct err *parse_value(const struct ext_opt *opt, const char **pp, struct expr_env *env,
+			       char *strbuf, size_t *strused, size_t strcap, struct ext_arg *arg)
+{
+	const char *p = *pp;
+	struct err *err;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (opt->type == OPT_STR) {
+		bool quoted;
+		size_t n = word_len(p, &quoted), start = quoted ? 1 : 0;
+		size_t len = quoted ? (n >= 2 && p[n - 1] == '"' ? n - 2 : n - 1) : n;
+
+		if (!n)
+			return err_create(ERR_INVALID_ARG, "missing value for %s", opt->name);
+		if (*strused + len + 1 > strcap)
+			return err_create(ERR_INVALID_ARG, "arguments too long");
+		memcpy(strbuf + *strused, p + start, len);
+		strbuf[*strused + len] = '\0';
+		arg->s = strbuf + *strused;
+		*strused += len + 1;
+		*pp = p + n;
+		arg->set = true;
+		return NULL;
+	}
+	err = expr_eval(p, env, &arg->u, pp);
+	if (err)
+		return err;
+	arg->set = true;
+	return NULL;
+}
+
+/* Parse @argstr into @args following @def->opts. @strbuf holds copies of string values. */
+static struct err *parse_args(const struct ext_def *def, const char *argstr, struct expr_env *env,
+			      struct ext_args *args, char *strbuf, size_t strcap)
+{
+	unsigned n = ext_nopts(def), i, next_pos = 0;
+	const char *p = argstr;
+	size_t strused = 0;
+	struct err *err;
+
+	memset(args, 0, sizeof(*args));
+	args->raw = argstr;
+	for (;;) {
+		const struct ext_opt *opt = NULL;
+		unsigned idx = 0;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		for (i = 0; i < n; i++) {
+			const char *name = def->opts[i].name;
+			size_t nl = strlen(name);
+
+			if (def->opts[i].positional || !is_named(name))
+				continue;
+			if (!strcmp(name, "L")) {
+				if ((p[0] == 'L' || p[0] == 'l') &&
+				    (isxdigit((unsigned char)p[1]) || p[1] == ' ' || p[1] == '?')) {
+					opt = &def->opts[i];
+					idx = i;
+					p += 1;
+					if (*p == '?')
+						p++; /* "L?" lifts the size limit in WinDbg */
+					break;
+				}
+				continue;
+			}
+			if (!strncasecmp(p, name, nl) &&
+			    (!p[nl] || isspace((unsigned char)p[nl]) || p[nl] == '=')) {
+				opt = &def->opts[i];
+				idx = i;
+				p += nl;
+				if (*p == '=')
+					p++;
+				break;
+			}
+		}
+		if (!opt) {
+			if (*p == '-' && p[1] == '-') {
+				bool q;
+
+				return err_create(ERR_INVALID_ARG, "unknown option '%.*s' (usage: %s)",
+						  (int)word_len(p, &q), p, def->synopsis);
+			}
+			while (next_pos < n && !def->opts[next_pos].positional)
+				next_pos++;
+			if (next_pos >= n)
+				return err_create(ERR_INVALID_ARG, "unexpected argument '%s' (usage: %s)",
+						  p, def->synopsis);
+			opt = &def->opts[next_pos];
+			idx = next_pos++;
+		}
+		if (opt->type == OPT_FLAG) {
+			args->a[idx].set = true;
+			args->a[idx].u = 1;
+			continue;
+		}
+		err = parse_value(opt, &p, env, strbuf, &strused, strcap, &args->a[idx]);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < n; i++)
+		if (def->opts[i].required && !args->a[i].set)
+			return err_create(ERR_INVALID_ARG, "missing %s (usage: %s)", def->opts[i].name,
+					  def->synopsis);
+	return NULL;
+}
+
+static struct err *check_needs(struct session *s, const struct ext_def *def)
+{
+	struct snapshot *snap = session_snap(s);
+	struct err *err;
+
+	if ((def->needs & (NEEDS_DTB | NEEDS_KERNEL | NEEDS_PROCESS)) && !snap)
+		return err_create(ERR_INVALID_ARG, "no dump is open");
+	if (def->needs & (NEEDS_DTB | NEEDS_KERNEL | NEEDS_PROCESS)) {
+		err = session_ensure_dtb(s, snap);
+		if (err)
+			return err;
+	}
+	if ((def->needs & NEEDS_PROCESS) && !s->have_proc)
+		return err_create(ERR_INVALID_ARG,
+				  "no current process: select one with .process EPROCESS");
+	if ((def->needs & NEEDS_LIVE) && !snap->t->live)
+		return err_create(ERR_UNSUPPORTED, "'%s' needs a live target", def->name);
+	return NULL;
+}
+
+static const struct ext_def *find_command(const char *name, bool bang)
+{
+	if (bang)
+		return ext_find(name);
+	return builtin_find(name);
+}
+
+bool session_run_command(struct session *s, const char *cmdline)
+{
+	char name[64], strbuf[1024];
+	const char *p = cmdline, *args_start;
+	const struct ext_def *def;
+	struct ext_args args;
+	struct ext_ctx ctx;
+	struct expr_env env;
+	struct err *err = NULL;
+	struct snapshot *snap;
+	bool bang;
+	size_t n = 0;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return true;
+	bang = (*p == '!');
+	if (bang)
+		p++;
+	if (*p == '?' && !bang) {
+		name[n++] = '?';
+		p++;
+	} else {
+		while (*p && !isspace((unsigned char)*p) && n + 1 < sizeof(name)) {
+			/* "db" directly followed by an address is common ("dq@rsp") */
+			if (!bang && n >= 1 && (*p == '@' || *p == '('))
+				break;
+			name[n++] = (char)tolower((unsigned char)*p++);
+		}
+	}
+	name[n] = '\0';
+	args_start = p;
+	out_command_begin(&s->out, cmdline);
+	snap = session_snap(s);
+	if (snap && snap->t->live)
+		target_invalidate(snap->t);
+	def = find_command(name, bang);
+	if (!def) {
+		err = err_create(ERR_INVALID_ARG, "no such command '%s%s'; try .help", bang ? "!" : "",
+				 name);
+		goto out;
+	}
+	session_expr_env(s, &env);
+	err = parse_args(def, args_start, &env, &args, strbuf, sizeof(strbuf));
+	if (err)
+		goto out;
+	err = check_needs(s, def);
+	if (err)
+		goto out;
+	session_ctx(s, &ctx);
+	err = def->run(&ctx, &args, &s->out);
+out:
+	out_command_end(&s->out, cmdline, err);
+	if (err) {
+		s->failures++;
+		err_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+bool session_run_line(struct session *s, const char *line)
+{
+	_cleanup_free_ char *copy = strdup(line);
+	char *p, *start;
+	bool ok = true, quoted = false;
+
+	if (!copy)
+		return false;
+	for (p = start = copy;; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		if (*p == '\0' || (*p == ';' && !quoted)) {
+			char end = *p;
+			char *c = start;
+
+			*p = '\0';
+			while (isspace((unsigned char)*c))
+				c++;
+			{
+				size_t l = strlen(c);
+
+				while (l && isspace((unsigned char)c[l - 1]))
+					c[--l] = '\0';
+			}
+			if (*c)
+				ok = session_run_command(s, c) && ok;
+			if (!end || s->quit)
+				break;
+			start = p + 1;
+		}
+	}
+	return ok;
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Helpers: address formatting, strbuf, number parsing. See util.h.
+ */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <time.h>
+#include <unistd.h>
+
+char *fmt_addr(char buf[18], uint64_t v)
+{
+	snprintf(buf, 18, "%08llx`%08llx", (unsigned long long)(v >> 32),
+		 (unsigned long long)(v & 0xFFFFFFFFULL));
+	return buf;
+}
+
+void strbuf_init(struct strbuf *sb)
+{
+	memset(sb, 0, sizeof(*sb));
+}
+
+void strbuf_deinit(struct strbuf *sb)
+{
+	free(sb->s);
+	memset(sb, 0, sizeof(*sb));
+}
+
+static bool strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	char *n;
+
+	if (sb->failed)
+		return false;
+	if (need <= sb->cap)
+		return true;
+	size_t cap = sb->cap ? sb->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	n = realloc(sb->s, cap);
+	if (!n) {
+		sb->failed = true;
+		return false;
+	}
+	sb->s = n;
+	sb->cap = cap;
+	return true;
+}
+
+void strbuf_addn(struct strbuf *sb, const char *s, size_t n)
+{
+	if (!strbuf_reserve(sb, n))
+		return;
+	memcpy(sb->s + sb->len, s, n);
+	sb->len += n;
+	sb->s[sb->len] = '\0';
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !strbuf_reserve(sb, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+void strbuf_pad_to(struct strbuf *sb, size_t col)
+{
+	size_t start = 0, i;
+
+	for (i = sb->len; i > 0; i--) {
+		if (sb->s[i - 1] == '\n') {
+			start = i;
+			break;
+		}
+	}
+	while (sb->len - start < col && !sb->failed)
+		strbuf_addn(sb, " ", 1);
+}
+
+char *strbuf_detach(struct strbuf *sb)
+{
+	char *s = sb->s;
+
+	if (!s)
+		s = strdup("");
+	memset(sb, 0, sizeof(*sb));
+	return s;
+}
+
+bool parse_size(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		v = strtoull(s + 2, &end, 16);
+		if (end == s + 2 || *end)
+			return false;
+		*ret = v;
+		return true;
+	}
+	v = strtoull(s, &end, 10);
+	if (end == s)
+		return false;
+	switch (toupper((unsigned char)*end)) {
+	case '\0':
+		break;
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
+	default:
+		return false;
+	}
+	if (*end)
+		return false;
+	*ret = v;
+	return true;
+}
+
+bool stderr_is_tty(void)
+{
+	return isatty(STDERR_FILENO);
+}
+
+double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

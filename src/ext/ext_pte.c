@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * !pte: the four paging entries of a virtual address, read through the auto-entry as WinDbg
+ * does (book §15.2.5, paging.md §5.3), decoded with the Windows 7 software PTE formats.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/util.h"
+#include "ext/ext.h"
+#include "ext/ext_table.h"
+#include "ext/ptefmt.h"
+#include "model/pte.h"
+
+/* More than this many pages in one range is almost certainly a typo. */
+#define PTE_RANGE_MAX 0x100000ULL
+
+static struct err *pte_literal(struct ext_ctx *ctx, uint64_t addr, struct out *o)
+{
+	const struct selfmap *sm = ctx->s->sm;
+	struct pte_info pi;
+	uint64_t v;
+	struct err *err;
+	char buf[64];
+	unsigned l;
+
+	out_printf(o, "%41sVA %016" PRIx64 "\n", "", addr);
+	for (l = 0; l < 4; l++)
+		out_printf(o, "%s at %016" PRIX64 "%s", ptefmt_level_names[l], addr,
+			   l < 3 ? "    " : "\n");
+	out_u64(o, "va", addr, OUT_HEX);
+	out_bool(o, "literal", true);
+	err = as_read_u64(ctx->pas, addr, &v, "PTE");
+	if (err) {
+		out_printf(o, "unavailable\n");
+		return err;
+	}
+	pte_decode(v, selfmap_in_region(sm, addr), 3, &pi);
+	out_printf(o, "contains %016" PRIX64 "\n", v);
+	out_list_begin(o, "levels");
+	out_record_begin(o);
+	out_str(o, "name", "PTE");
+	ptefmt_json_entry(o, addr, &pi);
+	out_end(o);
+	out_end(o);
+	if (pi.kind == PTE_KIND_VALID || pi.kind == PTE_KIND_LARGE) {
+		char flags[12];
+
+		pte_flags(v, pi.kind == PTE_KIND_LARGE, flags);
+		out_printf(o, "pfn %-10" PRIx64 "%s\n", pi.pfn, flags);
+	} else {
+		out_printf(o, "not valid\n");
+		ptefmt_details(o, &pi, 0, buf, sizeof(buf));
+	}
+	ptefmt_json_state(o, &pi, 0);
+	return NULL;
+}
+
+/* One line per page for !pte START END. */
+static struct err *pte_range(struct ext_ctx *ctx, uint64_t start, uint64_t end, struct out *o)
+{
+	const struct selfmap *sm = ctx->s->sm;
+	uint64_t va, npages;
+
+	start &= ~0xFFFULL;
+	if (end < start)
+		return err_create(ERR_INVALID_ARG, "range end %#" PRIx64 " is below its start %#" PRIx64,
+				  end, start);
+	npages = ((end - start) >> 12) + 1;
+	if (npages > PTE_RANGE_MAX)
+		return err_create(ERR_INVALID_ARG,
+				  "range of %" PRIu64 " pages is too large (limit %llu)", npages,
+				  (unsigned long long)PTE_RANGE_MAX);
+	out_printf(o, "%-17s %-17s %-17s %s\n", "VA", "PTE at", "contains", "state");
+	out_list_begin(o, "ptes");
+	for (va = start;; va += 0x1000) {
+		struct pte_walk w;
+		char summary[96];
+
+		if (!is_canonical(va)) {
+			/* Skip the non-canonical hole in one step. */
+			if (va < 0xFFFF800000000000ULL && end >= 0xFFFF800000000000ULL) {
+				va = 0xFFFF800000000000ULL - 0x1000;
+				continue;
+			}
+			break;
+		}
+		pte_walk(ctx->pas, sm, va, &w);
+		ptefmt_summary(&w, summary, sizeof(summary));
+		out_printf(o, "%016" PRIx64 "  %016" PRIX64 "  ", va, w.addr[3]);
+		if (w.nread == 4)
+			out_printf(o, "%016" PRIX64 "  ", w.entry[3]);
+		else
+			out_printf(o, "%-16s  ", "-");
+		out_printf(o, "%s\n", summary);
+		out_record_begin(o);
+		out_u64(o, "va", va, OUT_HEX);
+		out_u64(o, "pte_address", w.addr[3], OUT_HEX);
+		ptefmt_json_walk(o, &w);
+		out_end(o);
+		if (va >= (end & ~0xFFFULL) || va + 0x1000 < va)
+			break;
+	}
+	out_end(o);
+	return NULL;
+}
+
+static struct err *pte_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
+{
+	const struct selfmap *sm = ctx->s->sm;
+	uint64_t va = args->a[0].u;
+	struct pte_walk w;
+
+	if (args->a[1].set && args->a[1].u == 1)
+		return pte_literal(ctx, va, o);
+	if (args->a[1].set)
+		return pte_range(ctx, va, args->a[1].u, o);
+	/* An address inside the paging-structure region is a PTE address: show the hierarchy
+	 * of the VA it maps (book L1876-1916, E02, E03). */
+	if (selfmap_in_region(sm, va))
+		va = selfmap_va_from_pte(sm, va & ~7ULL);
+	if (!is_canonical(va))
+		return err_create(ERR_INVALID_ARG, "%#" PRIx64 " is not a canonical address", va);
+	pte_walk(ctx->pas, sm, va, &w);
+	ptefmt_print(o, &w);
+	out_u64(o, "va", va, OUT_HEX);
+	ptefmt_json_walk(o, &w);
+	return NULL;
+}
+
+static const struct ext_opt pte_opts[] = {
+	{ "VA", OPT_ADDR, true, true, "virtual address, or the address of a PTE" },
+	{ "END|1", OPT_U64, true, false,
+	  "1: take VA literally as the address of a PxE; otherwise the end of a range" },
+	{ NULL },
+};
+
+static const struct ext_example pte_examples[] = {
+	{ "!pte 1c0000", "book.raw", NULL },
+	{ "!pte fffff6fb`40000000", "book.raw", NULL },
+	{ NULL },
+};
+
+const struct ext_def ext_pte = {
+	.name = "pte",
+	.summary = "display the page table entries that map a virtual address",
+	.synopsis = "!pte VA | !pte PTE-ADDRESS | !pte ADDR 1 | !pte START END",
+	.help = "Shows the PXE, PPE, PDE and PTE of VA with their addresses (computed from the\n"
+		"auto-entry), contents, page frame numbers and flags (C G L D A N T U/K W/R E V).\n"
+		"Entries are read through the self-map of the current process, as WinDbg does.\n"
+		"An invalid entry is decoded with the Windows 7 x64 software formats: Transition,\n"
+		"PageFile/Offset, DemandZero, Decommitted, Proto: VAD, Proto: ADDR or Subsection.\n"
+		"An address inside the paging-structure region is taken as the address of a PTE and\n"
+		"the hierarchy of the VA it maps is shown. With a second argument 1, ADDR is taken\n"
+		"literally as the address of one entry. With a second address, one line per page.",
+	.examples = pte_examples,
+	.opts = pte_opts,
+	.needs = NEEDS_DTB,
+	.run = pte_run,
+};

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The extension table: every ! command, sorted by name.
+ */
+#ifndef MMKD_EXT_EXT_TABLE_H
+#define MMKD_EXT_EXT_TABLE_H
+
+#include <stddef.h>
+
+#include "ext/ext.h"
+
+extern const struct ext_def ext_db;
+extern const struct ext_def ext_dd;
+extern const struct ext_def ext_dq;
+extern const struct ext_def ext_pte;
+extern const struct ext_def ext_ptov;
+extern const struct ext_def ext_vtop;
+
+extern const struct ext_def *const ext_table[];
+extern const size_t ext_table_len;
+
+/** ext_find() - look up an extension by name (without '!'). */
+const struct ext_def *ext_find(const char *name);
+
+#endif

@@ -1,0 +1,5 @@
+# dump: none
+.help
+.help !pte
+.help db
+.help nosuch

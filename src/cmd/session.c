@@ -79,7 +79,7 @@ struct err *session_add_target(struct session *s, struct target *t, const char *
 
 struct err *session_open_dump(struct session *s, const char *path, const char *format)
 {
-	struct target *t;
+	struct target *t = NULL;
 	struct err *err = target_open(path, format, &t);
 	const char *base;
 

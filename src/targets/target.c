@@ -84,7 +84,7 @@ struct err *target_open(const char *path, const char *format, struct target **re
 {
 	struct target_src src = { .fd = -1 };
 	const struct target_ops *best = NULL;
-	struct target *t;
+	struct target *t = NULL;
 	struct err *err;
 	int best_score = 0;
 	size_t i;
@@ -333,7 +333,7 @@ static const struct target_ops target_mem_ops = {
 struct err *target_mem_create(const char *name, const uint8_t *buf, uint64_t len, bool single_run,
 			      struct target **ret)
 {
-	struct target *t;
+	struct target *t = NULL;
 	struct err *err;
 
 	err = target_create(&target_mem_ops, name, &t);

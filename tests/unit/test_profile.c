@@ -2,6 +2,7 @@
 /* The built-in profile: offsets against the book's dt excerpts (structures.md), nested and
  * bitfield paths, symbols, and errors naming missing fields; hostile profiles. */
 #include "core/profile.h"
+#include "model/layout.h"
 #include "tap.h"
 
 static void field_is(struct profile *p, const char *type, const char *path, uint64_t off,
@@ -82,6 +83,14 @@ int main(void)
 	field_write(&f, buf, sizeof(buf), 0xFFFFFFFFFFFFFULL);
 	is_u64(field_read(&f, buf, sizeof(buf)), 0xFFFFFFFFFFFFFULL, "52-bit PteFrame round trip");
 	is_u64(buf[0x2f], 0x00, "bits above PteFrame untouched");
+	{
+		struct mm_layout l;
+
+		ck_no_err(mm_layout_init(&l, p), "every field the model uses resolves");
+		is_u64(l.pfn.size, 0x30, "layout: sizeof(_MMPFN)");
+		is_u64(l.eprocess.vad_root.offset, 0x448, "layout: EPROCESS.VadRoot");
+		is_u64(l.wsl.size, 0x488, "layout: sizeof(_MMWSL) (B:2927)");
+	}
 	profile_destroy(p);
 
 	ck_err(profile_load_string("{", 1, "bad", &p), ERR_FORMAT, "bad", "truncated JSON");

@@ -106,7 +106,7 @@ def main():
         "enums": enums,
         "symbols": symbols,
     }
-    json.dump(doc, sys.stdout, indent=1, sort_keys=True)
+    json.dump(doc, sys.stdout, indent=1)  # keep declaration order: dt prints members in it
     sys.stdout.write("\n")
 
 

@@ -31,9 +31,9 @@ is() {	# is GOT WANT DESCRIPTION
 	fi
 }
 
-skip_all() {
+skip_all() {	# the TAP driver counts "1..0 # SKIP" as one skip; the exit status must be 0
 	echo "1..0 # SKIP $1"
-	exit 77
+	exit 0
 }
 
 diag() {

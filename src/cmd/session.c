@@ -16,6 +16,8 @@
 #include "core/util.h"
 #include "ext/ext_table.h"
 #include "model/kernel.h"
+#include "model/kinfo.h"
+#include "model/process.h"
 #include "targets/target.h"
 
 struct err *session_init(struct session *s, enum out_mode mode, FILE *fp)
@@ -27,6 +29,7 @@ struct err *session_init(struct session *s, enum out_mode mode, FILE *fp)
 
 static void snapshot_deinit(struct snapshot *snap)
 {
+	kinfo_destroy(snap->k);
 	err_destroy(snap->dtb_err);
 	err_destroy(snap->k_err);
 	target_close(snap->t);
@@ -160,6 +163,76 @@ struct err *session_ensure_dtb(struct session *s, struct snapshot *snap)
 	return NULL;
 }
 
+struct cr3_match {
+	uint64_t cr3, eprocess;
+};
+
+static struct err *match_cr3(void *arg, const struct process_info *p)
+{
+	struct cr3_match *m = arg;
+
+	if ((p->dtb & PTE_ADDR_MASK) == m->cr3) {
+		m->eprocess = p->eprocess;
+		return err_stop;
+	}
+	return NULL;
+}
+
+/* The process WinDbg would call current: the one whose DirBase is in the current CPU's
+ * CR3; without CPU state, the System process (its DirBase is the kernel DTB). */
+static void session_default_process(struct session *s, struct snapshot *snap)
+{
+	struct cr3_match m = { snap->dtb, 0 };
+	struct process_walk_result res;
+	struct process_info p;
+	struct err *err;
+
+	if (s->cpu < snap->t->ncpus && (snap->t->cpus[s->cpu].valid & REG_CR))
+		m.cr3 = snap->t->cpus[s->cpu].cr3 & PTE_ADDR_MASK;
+	err = process_walk(snap->k, match_cr3, &m, &res);
+	err_destroy(err);
+	if (!m.eprocess)
+		m.eprocess = snap->k->system_eprocess;
+	snap->cur_eprocess = m.eprocess;
+	as_init_x64(&snap->cur_as, snap->t, snap->dtb, "process");
+	if (m.eprocess && !process_read(snap->k, m.eprocess, &p))
+		as_init_x64(&snap->cur_as, snap->t, p.dtb, "process");
+}
+
+struct err *session_ensure_kernel(struct session *s, struct snapshot *snap)
+{
+	struct process_info sys;
+	struct err *err;
+	unsigned index;
+
+	if (snap->k)
+		return NULL;
+	if (snap->k_tried)
+		return err_create(snap->k_err ? snap->k_err->code : ERR_NOT_FOUND, "%s",
+				  snap->k_err ? snap->k_err->message : "no kernel globals");
+	err = session_ensure_dtb(s, snap);
+	if (err)
+		return err;
+	snap->k_tried = true;
+	err = kinfo_open(snap->t, &snap->kas, s->prof, &snap->k);
+	if (err) {
+		snap->k_err = err;
+		return err_create(err->code, "%s", err->message);
+	}
+	/* The scan may have found a process's PML4 (they share the kernel half): the kernel
+	 * DTB is the System process's DirBase (structures.md §6). */
+	if (!s->have_user_dtb && snap->k->system_eprocess &&
+	    !process_read(snap->k, snap->k->system_eprocess, &sys) &&
+	    (sys.dtb & PTE_ADDR_MASK) != snap->dtb && dtb_is_pml4(snap->t, sys.dtb, &index)) {
+		snap->dtb = sys.dtb & PTE_ADDR_MASK;
+		snap->dtb_source = "System process DirBase";
+		selfmap_init(&snap->sm, index);
+		as_init_x64(&snap->kas, snap->t, snap->dtb, "kernel");
+	}
+	session_default_process(s, snap);
+	return NULL;
+}
+
 void session_ctx(struct session *s, struct ext_ctx *ctx)
 {
 	struct snapshot *snap = session_snap(s);
@@ -184,9 +257,9 @@ void session_ctx(struct session *s, struct ext_ctx *ctx)
 	ctx->snaps = s->views;
 	if (snap) {
 		ctx->s = &s->views[s->cur];
-		ctx->pas = s->have_proc ? &s->proc_as : ctx->s->kas;
+		ctx->pas = s->have_proc ? &s->proc_as : snap->k ? &snap->cur_as : ctx->s->kas;
+		ctx->proc_eprocess = s->have_proc ? s->proc_eprocess : snap->cur_eprocess;
 	}
-	ctx->proc_eprocess = s->have_proc ? s->proc_eprocess : 0;
 	ctx->cpu = s->cpu;
 	ctx->prof = s->prof;
 	ctx->progress = stderr_is_tty() && !s->interactive;
@@ -462,9 +535,11 @@ static struct err *check_needs(struct session *s, const struct ext_def *def)
 		if (err)
 			return err;
 	}
-	if ((def->needs & NEEDS_PROCESS) && !s->have_proc)
-		return err_create(ERR_INVALID_ARG,
-				  "no current process: select one with .process EPROCESS");
+	if (def->needs & (NEEDS_KERNEL | NEEDS_PROCESS)) {
+		err = session_ensure_kernel(s, snap);
+		if (err)
+			return err;
+	}
 	if ((def->needs & NEEDS_LIVE) && !snap->t->live)
 		return err_create(ERR_UNSUPPORTED, "'%s' needs a live target", def->name);
 	return NULL;

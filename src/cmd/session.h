@@ -34,6 +34,8 @@ struct snapshot {
 	struct kernel_info *k;	/* kernel globals (owned), NULL until bootstrapped */
 	bool k_tried;
 	struct err *k_err;	/* remembered kernel bootstrap failure (owned) */
+	uint64_t cur_eprocess;	/* default current process: the CPU's, else System */
+	struct as cur_as;	/* its address space */
 };
 
 struct session {
@@ -78,6 +80,9 @@ struct snapshot *session_snap(struct session *s);
 
 /** session_ensure_dtb() - find the kernel DTB and auto-entry of a snapshot (cached). */
 struct err *session_ensure_dtb(struct session *s, struct snapshot *snap);
+
+/** session_ensure_kernel() - bootstrap the kernel globals (KDBG) of a snapshot (cached). */
+struct err *session_ensure_kernel(struct session *s, struct snapshot *snap);
 
 /**
  * session_run_line() - run one input line: commands separated by ';'.

@@ -13,9 +13,16 @@ const struct ext_def *const ext_table[] = {
 	&ext_db,
 	&ext_dd,
 	&ext_dq,
+	&ext_memusage,
+	&ext_pfn,
+	&ext_pfnlist,
+	&ext_process,
 	&ext_pte,
 	&ext_ptov,
+	&ext_vad,
+	&ext_vm,
 	&ext_vtop,
+	&ext_wsle,
 };
 
 const size_t ext_table_len = ARRAY_SIZE(ext_table);

@@ -12,9 +12,16 @@
 extern const struct ext_def ext_db;
 extern const struct ext_def ext_dd;
 extern const struct ext_def ext_dq;
+extern const struct ext_def ext_memusage;
+extern const struct ext_def ext_pfn;
+extern const struct ext_def ext_pfnlist;
+extern const struct ext_def ext_process;
 extern const struct ext_def ext_pte;
 extern const struct ext_def ext_ptov;
+extern const struct ext_def ext_vad;
+extern const struct ext_def ext_vm;
 extern const struct ext_def ext_vtop;
+extern const struct ext_def ext_wsle;
 
 extern const struct ext_def *const ext_table[];
 extern const size_t ext_table_len;

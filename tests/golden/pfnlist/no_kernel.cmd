@@ -1,0 +1,3 @@
+# dump: book.raw
+!pfnlist standby
+!pfnlist nosuchlist

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page histories: the physical page state machine of spec/transitions.md §3.2.1 (the states
+ * Z F S M A Srip Mwip Awip and the transitions one event explains, with their §2 row IDs),
+ * shortest legal paths between two observed states (the steps in between are inferred, not
+ * observed), and the evidence one snapshot gives about a page's past (§3.1, EV rules).
+ */
+#ifndef MMKD_MODEL_HISTORY_H
+#define MMKD_MODEL_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mmpfn;
+struct pte_info;
+
+enum page_state {
+	PS_ZEROED,
+	PS_FREE,
+	PS_STANDBY,
+	PS_MODIFIED,
+	PS_MODNOWRITE,
+	PS_BAD,
+	PS_ACTIVE,
+	PS_SRIP,	/* Standby with ReadInProgress: a hard-fault read in flight (E1) */
+	PS_MWIP,	/* Modified with WriteInProgress: an MPW write in flight (C1) */
+	PS_AWIP,	/* Active with WriteInProgress: written while active (C4) or faulted back (D4) */
+	PS_TRANSITION,	/* PageLocation 7: never used by Windows 7 (transitions.md §1) */
+	PS_COUNT,
+};
+
+/** page_state_of() - the machine state of a PFN entry (PageLocation refined by RIP/WIP). */
+enum page_state page_state_of(const struct mmpfn *p);
+
+/** Short names ("A", "Mwip") and descriptive names ("Active", "Modified, write in flight"). */
+const char *page_state_short(enum page_state s);
+const char *page_state_long(enum page_state s);
+
+/** One legal single transition: a §2 row (or rows) that moves a page from @from to @to. */
+struct hist_edge {
+	enum page_state from, to;
+	const char *rows;	/* "B1" or "F1b/F3/I14/J7" */
+	const char *what;	/* "trimmed while dirty" */
+	bool new_owner;		/* the page changes hands (repurposing, release + reuse) */
+};
+
+/** hist_edge_find() - the legal single transition @from -> @to, or NULL. When several exist
+ * (S -> A: soft fault by the same owner, or repurposed for another), @owner_changed picks. */
+const struct hist_edge *hist_edge_find(enum page_state from, enum page_state to,
+				       bool owner_changed);
+
+/** Maximum length of an inferred path. */
+#define HIST_MAX_PATH 8
+
+/**
+ * hist_path() - the shortest chain of legal transitions from @from to @to (breadth-first
+ * over the §3.2.1 graph); when the owner changed, the path must contain a new-owner step.
+ * @steps: receives the edges in order. Return: the number of steps, 0 if @from == @to
+ * (and the owner did not change), -1 if no path (cannot happen for the graph as given).
+ */
+int hist_path(enum page_state from, enum page_state to, bool owner_changed,
+	      const struct hist_edge **steps, int max);
+
+/** The whole edge table (for tests and documentation). */
+const struct hist_edge *hist_edges(size_t *n_ret);
+
+/**
+ * hist_evidence() - what one snapshot's structures prove about a page's past (§3.1), as one
+ * sentence, e.g. "was active (private page), trimmed while dirty, written to paging file 0
+ * offset 0x1a2, not yet repurposed". @pte is the PTE that maps the page (NULL if unknown);
+ * @owner is a description of the owning process and VA ("notepad.exe at 0x5b0000") or NULL.
+ * @ids receives the EV rule names used ("EV11"). Return: @buf.
+ */
+char *hist_evidence(const struct mmpfn *p, const struct pte_info *pte, const char *owner,
+		    char *buf, size_t len, char *ids, size_t ids_len);
+
+#endif

@@ -540,6 +540,8 @@ static struct err *check_needs(struct session *s, const struct ext_def *def)
 		if (err)
 			return err;
 	}
+	if ((def->needs & WANTS_KERNEL) && snap)
+		err_destroy(session_ensure_kernel(s, snap));
 	if ((def->needs & NEEDS_LIVE) && !snap->t->live)
 		return err_create(ERR_UNSUPPORTED, "'%s' needs a live target", def->name);
 	return NULL;

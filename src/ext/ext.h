@@ -37,6 +37,7 @@ enum ext_needs {
 	NEEDS_KERNEL = 1 << 1,	/* kernel globals (KDBG bootstrap) */
 	NEEDS_PROCESS = 1 << 2, /* a current process (.process) */
 	NEEDS_LIVE = 1 << 3,	/* a live target */
+	WANTS_KERNEL = 1 << 4,	/* use the kernel globals when they can be found, else go on */
 };
 
 enum opt_type {

@@ -11,7 +11,10 @@
 #include "ext/ext.h"
 #include "ext/ext_table.h"
 #include "model/kinfo.h"
+#include "model/history.h"
 #include "model/pfn.h"
+#include "model/process.h"
+#include "model/pte.h"
 
 static void pfn_json(struct out *o, const struct mmpfn *p)
 {
@@ -54,6 +57,30 @@ static void pfn_json(struct out *o, const struct mmpfn *p)
 		out_u64(o, "event", p->u1, OUT_HEX);
 }
 
+/* "notepad.exe at 0x5b0000": the owner and VA the page's PTE address implies, or NULL. */
+static const char *describe_owner(struct ext_ctx *ctx, const struct mmpfn *p, char *buf,
+				  size_t len, uint64_t *va_ret)
+{
+	const struct selfmap *sm = ctx->s->sm;
+	uint64_t pte_va = p->pte_address & ~7ULL, eprocess = 0, va;
+	struct process_info pi;
+	struct err *err;
+
+	*va_ret = 0;
+	if (!sm || !selfmap_in_region(sm, pte_va) || p->location == MM_ZEROED ||
+	    p->location == MM_FREE)
+		return NULL;
+	va = selfmap_va_from_pte(sm, pte_va);
+	*va_ret = va;
+	err = pfn_owner(ctx->s->k, p, &eprocess);
+	err_destroy(err);
+	if (eprocess && !process_read(ctx->s->k, eprocess, &pi))
+		snprintf(buf, len, "%s at %#" PRIx64, pi.name, va);
+	else
+		snprintf(buf, len, "the system at %#" PRIx64, va);
+	return buf;
+}
+
 static struct err *pfn_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
 {
 	const struct kernel_info *k = ctx->s->k;
@@ -92,6 +119,22 @@ static struct err *pfn_run(struct ext_ctx *ctx, const struct ext_args *args, str
 	if (!kinfo_is_ram_pfn(k, p.pfn))
 		out_note(o, "    (PFN %" PRIx64 " is not in the physical memory runs)", p.pfn);
 	pfn_json(o, &p);
+	{
+		char owner[96], ev[320], ids[48];
+		const char *who;
+		uint64_t va;
+
+		who = describe_owner(ctx, &p, owner, sizeof(owner), &va);
+		hist_evidence(&p, NULL, who, ev, sizeof(ev), ids, sizeof(ids));
+		out_printf(o, "    History: %s%s%s%s\n", ev, *ids ? " [" : "", ids, *ids ? "]" : "");
+		out_object_begin(o, "evidence");
+		out_str(o, "text", ev);
+		out_str(o, "rules", ids);
+		out_str(o, "machine_state", page_state_short(page_state_of(&p)));
+		if (va)
+			out_u64(o, "va", va, OUT_HEX);
+		out_end(o);
+	}
 	return NULL;
 }
 

@@ -12,6 +12,9 @@
 #include "ext/ext.h"
 #include "ext/ext_table.h"
 #include "ext/ptefmt.h"
+#include "model/history.h"
+#include "model/kinfo.h"
+#include "model/pfn.h"
 #include "model/pte.h"
 
 /* More than this many pages in one range is almost certainly a typo. */
@@ -107,6 +110,59 @@ static struct err *pte_range(struct ext_ctx *ctx, uint64_t start, uint64_t end, 
 	return NULL;
 }
 
+/* What the structures prove about the page's past (transitions.md §3.1), when the kernel
+ * globals are known: the PTE format itself, and the PFN entry behind a valid or transition
+ * PTE. */
+static void pte_evidence(struct ext_ctx *ctx, const struct pte_walk *w, struct out *o)
+{
+	const struct kernel_info *k = ctx->s->k;
+	const struct pte_info *pi;
+	char ev[320], ids[48] = "", owner[64];
+	struct mmpfn p;
+
+	if (!k || w->stop_level < 0 || w->unreadable || w->large)
+		return;
+	pi = &w->info[w->stop_level];
+	snprintf(owner, sizeof(owner), "this process at %#llx", (unsigned long long)w->va);
+	if ((pi->kind == PTE_KIND_VALID && w->stop_level == 3) ||
+	    pi->kind == PTE_KIND_TRANSITION) {
+		struct err *err = pfn_read(k, pi->pfn, &p);
+
+		if (err) {
+			err_destroy(err);
+			return;
+		}
+		hist_evidence(&p, pi, owner, ev, sizeof(ev), ids, sizeof(ids));
+	} else if (pi->kind == PTE_KIND_PAGEFILE) {
+		snprintf(ev, sizeof(ev), "was valid; its content was written to paging file %u offset %#llx "
+					 "and its physical page repurposed (C1/C2 or C4, then R1)",
+			 pi->pagefile, (unsigned long long)pi->pagefile_offset);
+		snprintf(ids, sizeof(ids), "EV12");
+	} else if (pi->kind == PTE_KIND_DECOMMITTED) {
+		snprintf(ev, sizeof(ev), "decommitted (F1): any page it had was freed and its paging-file "
+					 "copy released");
+		snprintf(ids, sizeof(ids), "EV3");
+	} else if (pi->kind == PTE_KIND_DEMANDZERO && w->stop_level == 3) {
+		snprintf(ev, sizeof(ev), "committed and not mapped since: a partial commit (F0), or a page "
+					 "released by the zero-page trim (B4)");
+		snprintf(ids, sizeof(ids), "EV2");
+	} else if (pi->kind == PTE_KIND_PROTO_VAD || pi->kind == PTE_KIND_PROTO) {
+		snprintf(ev, sizeof(ev), "this process had the shared page in its working set and removed "
+					 "it (I5/I6)");
+		snprintf(ids, sizeof(ids), "EV15");
+	} else if (pi->kind == PTE_KIND_TRANSITION || pi->kind == PTE_KIND_PAGEFILE) {
+		snprintf(ev, sizeof(ev), "the page table itself left the working set (H3/H5)");
+		snprintf(ids, sizeof(ids), "EV18");
+	} else {
+		return;
+	}
+	out_printf(o, "History: %s [%s]\n", ev, ids);
+	out_object_begin(o, "evidence");
+	out_str(o, "text", ev);
+	out_str(o, "rules", ids);
+	out_end(o);
+}
+
 static struct err *pte_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
 {
 	const struct selfmap *sm = ctx->s->sm;
@@ -127,6 +183,7 @@ static struct err *pte_run(struct ext_ctx *ctx, const struct ext_args *args, str
 	ptefmt_print(o, &w);
 	out_u64(o, "va", va, OUT_HEX);
 	ptefmt_json_walk(o, &w);
+	pte_evidence(ctx, &w, o);
 	return NULL;
 }
 
@@ -157,6 +214,6 @@ const struct ext_def ext_pte = {
 		"literally as the address of one entry. With a second address, one line per page.",
 	.examples = pte_examples,
 	.opts = pte_opts,
-	.needs = NEEDS_DTB,
+	.needs = NEEDS_DTB | WANTS_KERNEL,
 	.run = pte_run,
 };

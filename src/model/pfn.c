@@ -234,3 +234,28 @@ struct err *pfnlist_walk(const struct kernel_info *k, uint64_t head_va, int expe
 	free(seen);
 	return NULL;
 }
+
+struct err *pfn_owner(const struct kernel_info *k, const struct mmpfn *p, uint64_t *eprocess_ret)
+{
+	struct mmpfn cur = *p;
+	int steps;
+
+	*eprocess_ret = 0;
+	if (p->prototype)
+		return NULL; /* a section page: its PteFrame is the prototype PTE's page */
+	for (steps = 0; steps < 5; steps++) {
+		struct err *err;
+
+		if (cur.pte_frame == cur.pfn) {
+			if (cur.u1 >= 0xFFFF800000000000ULL && cur.location == MM_ACTIVE)
+				*eprocess_ret = cur.u1;
+			return NULL;
+		}
+		if (!cur.pte_frame || cur.pte_frame > k->highest_pfn)
+			return NULL;
+		err = pfn_read(k, cur.pte_frame, &cur);
+		if (err)
+			return err;
+	}
+	return NULL;
+}

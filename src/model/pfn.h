@@ -65,6 +65,13 @@ unsigned pfn_flag_names(const struct mmpfn *p, const char *names[8]);
 /** The short flag letters after the state ("M", "MP", "W"): W M R E Y X P. */
 void pfn_flag_letters(const struct mmpfn *p, char buf[12]);
 
+/**
+ * pfn_owner() - the EPROCESS that owns a page's mapping: follow u4.PteFrame up to a PML4 page
+ * (PteFrame == itself), whose u1 is its EPROCESS (transitions.md S1, C1; B:5255). At most five
+ * steps. Return: NULL and *eprocess_ret = 0 when the page is not process-owned.
+ */
+struct err *pfn_owner(const struct kernel_info *k, const struct mmpfn *p, uint64_t *eprocess_ret);
+
 /** Visitor for pfnlist_walk(): one page; return ERR_STOP to stop. */
 typedef struct err *(*pfnlist_fn)(void *arg, const struct mmpfn *p, uint64_t index);
 

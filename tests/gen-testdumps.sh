@@ -17,7 +17,7 @@ if [ -d "$top_srcdir/testdumps/scenarios" ]; then
 	for s in "$top_srcdir"/testdumps/scenarios/*.scn; do
 		[ -f "$s" ] || continue
 		n=$(basename "$s" .scn)
-		"$MODEL" run "$s" -o "$TD/$n" --format "$(sed -n 's/^# formats: *//p' "$s" | head -n1 | grep . || echo raw)"
+		"$MODEL" run "$s" -o "$TD/$n" --check --format "$(sed -n 's/^# formats: *//p' "$s" | head -n1 | grep . || echo raw)"
 	done
 fi
 sums=$top_srcdir/testdumps/SHA256SUMS

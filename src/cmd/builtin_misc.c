@@ -370,6 +370,7 @@ const struct ext_def *const builtin_table[] = {
 	&builtin_logclose,
 	&builtin_logopen,
 	&builtin_dotprocess,
+	&builtin_snap,
 	&builtin_target,
 	&builtin_eval,
 	&builtin_da,

@@ -24,7 +24,8 @@ static struct err *dotprocess_run(struct ext_ctx *ctx, const struct ext_args *ar
 		err = process_read(snap->k, ctx->proc_eprocess, &p);
 		if (err)
 			return err;
-		out_printf(o, "Implicit process is now %016" PRIx64 " (%s)\n", p.eprocess, p.name);
+		out_printf(o, "Implicit process is %016" PRIx64 " (%s)%s\n", p.eprocess, p.name,
+			   s->have_proc ? "" : ", the default");
 		out_u64(o, "eprocess", p.eprocess, OUT_HEX);
 		out_str(o, "name", p.name);
 		out_bool(o, "explicit", s->have_proc);

@@ -18,6 +18,7 @@
 
 #include "config.h"
 
+#include "cmd/plant.h"
 #include "core/err.h"
 #include "core/util.h"
 #include "model/vmm/ptdesc.h"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: mmkd-model pt DESC.ptd -o DIR [--format FMT[,FMT...]]\n"
 		   "       mmkd-model run SCENARIO -o DIR [--format FMT[,FMT...]] [--check]\n"
 		   "                  [--no-pfns] [--no-ptes]\n"
+		   "       mmkd-model plant CORRUPTION IN.raw OUT.raw\n"
 		   "formats: %s\n",
 		dump_write_formats());
 }
@@ -419,6 +421,25 @@ static int cmd_run(int argc, char **argv)
 	return 0;
 }
 
+/* mmkd-model plant NAME IN OUT: a copy of IN with one named corruption (cmd/plant.c). */
+static int cmd_plant(int argc, char **argv)
+{
+	struct err *err;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: mmkd-model plant CORRUPTION IN.raw OUT.raw\n"
+				"corruptions: %s\n", PLANT_NAMES);
+		return 2;
+	}
+	err = plant_corruption(argv[1], argv[2], argv[3], stdout);
+	if (err) {
+		fprintf(stderr, "mmkd-model: %s\n", err->message);
+		err_destroy(err);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -433,6 +454,8 @@ int main(int argc, char **argv)
 		return cmd_pt(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "plant"))
+		return cmd_plant(argc - 1, argv + 1);
 	fprintf(stderr, "mmkd-model: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -233,25 +233,43 @@ struct err *session_ensure_kernel(struct session *s, struct snapshot *snap)
 	return NULL;
 }
 
+static void refresh_view(struct session *s, size_t i)
+{
+	struct snapshot *sn = &s->snaps[i];
+	struct ext_snap *v = &s->views[i];
+
+	v->t = sn->t;
+	v->phys = &sn->phys;
+	v->kas = sn->have_dtb ? &sn->kas : NULL;
+	v->sm = &sn->sm;
+	v->dtb = sn->dtb;
+	v->dtb_source = sn->dtb_source;
+	v->k = sn->k;
+	v->name = sn->name;
+}
+
+static struct err *ctx_ensure_snap(struct ext_ctx *ctx, size_t index)
+{
+	struct session *s = ctx->session;
+	struct err *err;
+
+	if (index >= s->nsnaps)
+		return err_create(ERR_INVALID_ARG, "no snapshot %zu (the series has %zu)", index,
+				  s->nsnaps);
+	err = session_ensure_kernel(s, &s->snaps[index]);
+	refresh_view(s, index);
+	return err;
+}
+
 void session_ctx(struct session *s, struct ext_ctx *ctx)
 {
 	struct snapshot *snap = session_snap(s);
 	size_t i;
 
 	memset(ctx, 0, sizeof(*ctx));
-	for (i = 0; i < s->nsnaps; i++) {
-		struct snapshot *sn = &s->snaps[i];
-		struct ext_snap *v = &s->views[i];
-
-		v->t = sn->t;
-		v->phys = &sn->phys;
-		v->kas = sn->have_dtb ? &sn->kas : NULL;
-		v->sm = &sn->sm;
-		v->dtb = sn->dtb;
-		v->dtb_source = sn->dtb_source;
-		v->k = sn->k;
-		v->name = sn->name;
-	}
+	for (i = 0; i < s->nsnaps; i++)
+		refresh_view(s, i);
+	ctx->ensure_snap = ctx_ensure_snap;
 	ctx->nsnaps = s->nsnaps;
 	ctx->cur = s->cur;
 	ctx->snaps = s->views;

@@ -101,6 +101,9 @@ struct ext_ctx {
 	struct profile *prof;
 	bool progress;		 /* long scans may draw progress on stderr */
 	void *session;		 /* opaque: for built-ins in src/cmd only */
+	/** Bootstrap snapshot @index of the series (page tables and kernel globals) and refresh
+	 * snaps[index]. Return: NULL, or why it cannot be analyzed. */
+	struct err *(*ensure_snap)(struct ext_ctx *ctx, size_t index);
 };
 
 struct ext_def {

@@ -237,8 +237,14 @@ static void eprocess_render(struct vmm *v, struct vproc *p)
 	field_write(&X->eprocess.flags_address_space_initialized, b, n, 2);
 	field_write(&E->exit_status, b, n, 0x103); /* STATUS_PENDING while running */
 	memcpy(b + E->image_file_name.offset, p->image, MIN(sizeof(p->image) - 1, E->image_file_name.size));
-	/* VadRoot (_MM_AVL_TABLE): the sentinel's parent is itself; RightChild is the root. */
-	field_write(&X->avl.parent, b, n, self + E->vad_root.offset);
+	/* VadRoot (_MM_AVL_TABLE): the sentinel's parent is itself; RightChild is the root.
+	 * The AVL field is relative to the table, which sits at EPROCESS.VadRoot. */
+	{
+		struct field parent = X->avl.parent;
+
+		parent.offset += E->vad_root.offset;
+		field_write(&parent, b, n, self + E->vad_root.offset);
+	}
 	err = vmm_write_va(v, NULL, self, b, n);
 	BUG_ON(err != NULL);
 	free(b);

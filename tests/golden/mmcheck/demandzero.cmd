@@ -1,0 +1,4 @@
+# dump: demandzero/dz2.raw
+!mmcheck
+!mmcheck --all
+!mmcheck --bogus

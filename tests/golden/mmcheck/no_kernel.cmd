@@ -1,0 +1,2 @@
+# dump: book.raw
+!mmcheck

@@ -1,0 +1,3 @@
+# dump: demandzero/dz2.raw
+!pfnhist 44d
+!pfnhist

@@ -1,0 +1,2 @@
+# dump: book.raw
+!vahist 1000

@@ -15,6 +15,8 @@
 #include "cmd/session.h"
 #include "core/err.h"
 #include "core/util.h"
+#include "targets/live.h"
+#include "targets/target_libvirt.h"
 
 enum {
 	OPT_JSON = 0x100,
@@ -23,6 +25,9 @@ enum {
 	OPT_DTB,
 	OPT_FORMAT,
 	OPT_VERSION,
+	OPT_LIBVIRT,
+	OPT_CONNECT,
+	OPT_LIVE_ACCESS,
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +38,9 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "libvirt", required_argument, NULL, OPT_LIBVIRT },
+	{ "connect", required_argument, NULL, OPT_CONNECT },
+	{ "live-access", required_argument, NULL, OPT_LIVE_ACCESS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -48,15 +56,42 @@ static void usage(FILE *f)
 		"  --pagefile FILE      paging file image\n"
 		"  --dtb HEX            kernel page-table root (physical address of the PML4)\n"
 		"  --format NAME        force a dump format (raw)\n"
+		"  --libvirt DOMAIN     attach read-only to a running libvirt guest\n"
+		"  --connect URI        libvirt URI for --libvirt (default: libvirt's default)\n"
+		"  --live-access MODE   auto, peek or shared: how a live guest's memory is read\n"
 		"  -h, --help           this help;  --version\n"
 		"Several DUMPs open a snapshot series. Without -c/-s and with a terminal, mmkd opens an\n"
 		"interactive shell (type .help); without a terminal it reads commands from stdin.\n"
 		"Exit status: 0 all commands succeeded, 1 a command failed, 2 usage or open error.\n");
 }
 
+/* --libvirt DOMAIN [--connect URI] [--live-access MODE]: the live target as a snapshot. */
+static struct err *open_libvirt(struct session *s, const char *domain, const char *uri,
+				const char *access)
+{
+	struct live_opts opts = { .access = LIVE_ACCESS_AUTO };
+
+	if (access && !live_access_parse(access, &opts.access))
+		return err_create(ERR_INVALID_ARG, "--live-access takes auto, peek or shared, not '%s'",
+				  access);
+#ifdef HAVE_LIBVIRT
+	{
+		struct target *t = NULL;
+		struct err *err = target_libvirt_open(domain, uri, &opts, &t);
+
+		if (err)
+			return err;
+		return session_add_target(s, t, t->path);
+	}
+#else
+	return err_create(ERR_UNSUPPORTED, "this mmkd was built without libvirt (--with-libvirt)");
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmds = NULL, *script = NULL, *profile = NULL, *format = NULL;
+	const char *libvirt = NULL, *connect_uri = NULL, *live_access = NULL;
 	const char **dumps = NULL;
 	size_t ndumps = 0, i;
 	enum out_mode mode = OUT_TEXT;
@@ -92,6 +127,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			format = optarg;
+			break;
+		case OPT_LIBVIRT:
+			libvirt = optarg;
+			break;
+		case OPT_CONNECT:
+			connect_uri = optarg;
+			break;
+		case OPT_LIVE_ACCESS:
+			live_access = optarg;
 			break;
 		case OPT_DTB: {
 			char *end;
@@ -144,6 +188,14 @@ int main(int argc, char **argv)
 		err = session_open_dump(&s, dumps[i], format);
 		if (err)
 			goto open_error;
+	}
+	if (libvirt) {
+		err = open_libvirt(&s, libvirt, connect_uri, live_access);
+		if (err)
+			goto open_error;
+	} else if (connect_uri || live_access) {
+		err = err_create(ERR_INVALID_ARG, "--connect and --live-access need --libvirt");
+		goto open_error;
 	}
 
 	if (cmds) {

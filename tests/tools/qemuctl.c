@@ -8,6 +8,11 @@
  *                                 (its text is printed as is). Exit 1 if a command failed.
  *   qemuctl gdbset SOCKET REG=VALUE...   write registers through QEMU's gdbstub (GDB remote
  *                                 serial protocol over a unix socket), read each back, detach.
+ *   qemuctl gdbpoke SOCKET VA HEXBYTES   write guest memory at a virtual address of the current
+ *                                 vCPU through the gdbstub (the harness changes the guest to
+ *                                 see that mmkd's caches follow; mmkd itself never writes).
+ *   qemuctl deadsock PATH         leave a unix socket at PATH that nobody listens on (connect
+ *                                 gets ECONNREFUSED: a daemon that died without cleaning up).
  *
  * The gdbstub is how a model image gets its CR3 without guest cooperation (live-lab.md §3
  * method 3). Three QEMU 7.2 behaviours are handled as the lab found them: p/P are answered
@@ -366,12 +371,57 @@ static int cmd_gdbset(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_gdbpoke(const char *sock, const char *va, const char *hex)
+{
+	struct rsp *r = calloc(1, sizeof(*r));
+	size_t n = strlen(hex);
+	const char *p;
+	char *req;
+
+	if (!r || n % 2 || !n || strspn(hex, "0123456789abcdefABCDEF") != n)
+		die("expected an even number of hex digits, not '%s'", hex);
+	r->fd = unix_connect(sock);
+	rsp_cmd(r, "qSupported", false);
+	rsp_cmd(r, "?", true);
+	if (asprintf(&req, "M%s,%zx:%s", va[0] == '0' && va[1] == 'x' ? va + 2 : va, n / 2, hex) < 0)
+		die("out of memory");
+	p = rsp_cmd(r, req, false);
+	if (strcmp(p, "OK"))
+		die("writing memory at %s: gdbstub answered '%s'", va, p);
+	free(req);
+	p = rsp_cmd(r, "D", false);
+	if (strcmp(p, "OK"))
+		die("detach: gdbstub answered '%s'", p);
+	close(r->fd);
+	free(r);
+	return 0;
+}
+
+static int cmd_deadsock(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		die("socket path too long: %s", path);
+	strcpy(a.sun_path, path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		die("cannot bind '%s': %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "gdbpoke"))
+		return cmd_gdbpoke(argv[2], argv[3], argv[4]);
+	if (argc == 3 && !strcmp(argv[1], "deadsock"))
+		return cmd_deadsock(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "qmp"))
 		return cmd_qmp(argc - 2, argv + 2);
 	if (argc >= 3 && !strcmp(argv[1], "gdbset"))
 		return cmd_gdbset(argc - 2, argv + 2);
-	fprintf(stderr, "usage: qemuctl qmp SOCKET CMD... | qemuctl gdbset SOCKET REG=VALUE...\n");
+	fprintf(stderr, "usage: qemuctl qmp SOCKET CMD... | gdbset SOCKET REG=VALUE... |\n"
+			"       gdbpoke SOCKET VA HEXBYTES | deadsock PATH\n");
 	return 2;
 }

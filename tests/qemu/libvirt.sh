@@ -5,8 +5,9 @@
 #                               namespace; set $URI to its socket
 #   domain_create NAME TAIL RAM_MIB [shared]    define and start a transient TCG domain that
 #                               boots the guest stub with the image (the loader through
-#                               <qemu:commandline>); "shared" backs its RAM with a shared
-#                               memory-backend-file (<memoryBacking> file + shared access)
+#                               <qemu:commandline>; TAIL "-" for none); "shared" backs its RAM
+#                               with a shared memory-backend-file (<memoryBacking> file +
+#                               shared access)
 #   vmon NAME CMD               an HMP command through virsh's monitor passthrough (never
 #                               dump-guest-memory: it crashes libvirtd 9.0, live-lab.md §4)
 #
@@ -110,7 +111,8 @@ libvirtd_up() {
 
 domain_create() {
 	name=$1 tail=$2 ram=$3 shared=${4:-}
-	backing=""
+	backing="" loader=""
+	[ "$tail" = - ] || loader="<qemu:commandline><qemu:arg value='-device'/><qemu:arg value='loader,file=$tail,addr=0x200000'/></qemu:commandline>"
 	[ "$shared" = shared ] &&
 		backing="<memoryBacking><source type='file'/><access mode='shared'/></memoryBacking>"
 	cat > "$LV/$name.xml" <<-EOF
@@ -136,10 +138,7 @@ domain_create() {
 	    <serial type='file'><source path='$LV/$name.serial'/><target port='0'/></serial>
 	    <memballoon model='none'/>
 	  </devices>
-	  <qemu:commandline>
-	    <qemu:arg value='-device'/>
-	    <qemu:arg value='loader,file=$tail,addr=0x200000'/>
-	  </qemu:commandline>
+	  $loader
 	</domain>
 	EOF
 	lv_virsh create "$LV/$name.xml" > "$LV/$name.create" 2>&1 || {

@@ -125,10 +125,11 @@ image_dtb() {
 }
 
 # mmkd commands comparing a target with the image it was booted from: the generic list, then
-# for every mapping and entry the builder recorded, !pte and !vtop of it and a dump of it.
+# for every mapping and entry the builder recorded, !pte and !vtop of it and dumps of it.
 compare_cmds() {
 	grep -v '^[[:space:]]*\(#\|$\)' "$QDIR/compare.cmds"
 	[ -f "$TD/$1.truth.json" ] || return 0
-	jq -r '(.maps[] | "!pte \(.va)", "!vtop @cr3>>c \(.va)", "dq \(.va) L4", "!db \(.pa) L20"),
+	jq -r '(.maps[] | "!pte \(.va)", "!vtop @cr3>>c \(.va)", "db \(.va) L20", "dq \(.va) L4",
+		"!db \(.pa) L20"),
 	       (.entries[] | "!pte \(.va)", "!pte \(.address) 1")' "$TD/$1.truth.json"
 }

@@ -309,7 +309,20 @@ static void describe_peek(struct live *lv, struct target *t, const char *why_not
 		 why_not_shared ? why_not_shared : "");
 }
 
-/* Map every block's file read-only. Return: NULL, or why the fast path cannot be used. */
+static bool block_is_used(const struct live *lv, size_t b)
+{
+	size_t r;
+
+	for (r = 0; r < lv->nranges; r++)
+		if (lv->ranges[r].block == b)
+			return true;
+	return false;
+}
+
+/*
+ * Map the file of every block that backs guest RAM, read-only. Return: NULL, or why the fast
+ * path cannot be used.
+ */
 static struct err *map_blocks(struct live *lv)
 {
 	size_t i;
@@ -322,6 +335,8 @@ static struct err *map_blocks(struct live *lv)
 		void *m;
 		int fd;
 
+		if (!block_is_used(lv, i))
+			continue; /* a memdev that is not in the memory map (hotplug, NVDIMM...) */
 		if (!b->mem_path || !b->share)
 			return err_create(ERR_UNSUPPORTED,
 					  "RAM block '%s' is not a shared memory-backend-file", b->id);

@@ -176,7 +176,7 @@ shutdown_mid_session() {
 	is "$(jq -r '[.[].ok] | map(tostring) | join(" ")' "$T/sd")" \
 		"true false false false true true false true true" \
 		"$img: after the shutdown reads and r fail, .target and ? work, .reload fails until the domain is back"
-	gone="domain '$peek' is not running (shut off): the live target is gone; .reload re-attaches"
+	gone="the live target is gone: domain '$peek' is shut off (.reload re-attaches)"
 	is "$(jq -r '.[1].error.message' "$T/sd")" "$gone" "$img: dq says the guest is gone, in one line"
 	is "$(jq -r '.[2].error.message' "$T/sd")" "$gone" "$img: !vtop says so too"
 	is "$(jq -r '.[3].error.message' "$T/sd")" "no registers of CPU 0: libvirt:$peek is shut off" \

@@ -89,7 +89,7 @@ image_tests() {
 	is "$(jq -s -r '[.[].ok] | map(tostring) | join(" ")' "$T/q.json")" "true false true true" \
 		"$img: the read after the quit fails, .target and ? still work"
 	jq -s -r '.[1].error.message' "$T/q.json" |
-		grep -q "^QEMU at '$T/$img-peek.mmkd' is no longer reachable: QEMU closed the QMP connection$"
+		grep -qF "the live target is gone (QEMU closed the QMP connection): QEMU at '$T/$img-peek.mmkd' is no longer reachable (.reload re-attaches)"
 	ok $? "$img: and says in one line that QEMU is gone"
 	rm -f "$T/in"
 }

@@ -466,16 +466,18 @@ static struct err *check_state(struct live *lv, struct target *t, bool notify)
 
 	err = lv->be->state(lv->ctx, &s, &why);
 	if (err) {
-		/* The transport itself is gone (connection closed): the guest is lost too. */
-		lv->lost = err_create(ERR_NOT_FOUND, "%s is no longer reachable: %s", lv->subject,
-				      err->message);
+		/* The transport itself is gone (connection closed): the guest is lost too. The
+		 * subject comes last: !pte shows what follows the message's last colon. */
+		lv->lost = err_create(ERR_NOT_FOUND,
+				      "the live target is gone (%s): %s is no longer reachable "
+				      "(.reload re-attaches)",
+				      err->message, lv->subject);
 		err_destroy(err);
 		s = LIVE_OFF;
 		why = "unreachable";
 	} else if (s == LIVE_OFF) {
 		lv->lost = err_create(ERR_NOT_FOUND,
-				      "%s is not running (%s): the live target is gone; .reload "
-				      "re-attaches",
+				      "the live target is gone: %s is %s (.reload re-attaches)",
 				      lv->subject, why ? why : "shut off");
 	}
 	if (notify && s != lv->state) {

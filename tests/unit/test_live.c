@@ -230,16 +230,16 @@ static void test_state(struct fake *f)
 	is_str(t->notice, "guest 'g' is now shut off", "the shutdown is noticed");
 	is_u64(t->ncpus, 0, "no registers any more");
 	ck_err(target_read_phys(t, 0x601000, &v, 8, "q"), ERR_NOT_FOUND,
-	       "guest 'g' is not running (shut off): the live target is gone; .reload re-attaches",
+	       "the live target is gone: guest 'g' is shut off (.reload re-attaches)",
 	       "reads fail with one line");
-	ck_err(target_reload(t), ERR_NOT_FOUND, "not running", ".reload while it is off fails");
+	ck_err(target_reload(t), ERR_NOT_FOUND, "is shut off", ".reload while it is off fails");
 	f->state = LIVE_RUNNING;
 	ck_no_err(target_reload(t), ".reload once it runs again");
 	ck_no_err(target_read_phys(t, 0x601000, &v, 8, "q"), "and reads work again");
 	is_u64(t->ncpus, 2, "with registers");
 	target_close(t);
 	f->state = LIVE_OFF;
-	ck_err(attach(f, LIVE_ACCESS_AUTO, 0, 0, &t), ERR_NOT_FOUND, "not running (shut off)",
+	ck_err(attach(f, LIVE_ACCESS_AUTO, 0, 0, &t), ERR_NOT_FOUND, "guest 'g' is shut off",
 	       "attaching to a guest that is off fails");
 	f->state = LIVE_RUNNING;
 }

@@ -105,6 +105,10 @@ static struct err *r_run(struct ext_ctx *ctx, const struct ext_args *args, struc
 				 snap->dtb_source);
 		return NULL;
 	}
+	if (snap->t->live && (s->cpu >= snap->t->ncpus ||
+			      !(snap->t->cpus[s->cpu].valid & (REG_GPR | REG_CR))))
+		return err_create(ERR_NOT_FOUND, "no registers of CPU %u: %s is %s", s->cpu,
+				  snap->t->path, snap->t->state);
 	if (s->cpu >= snap->t->ncpus || !(snap->t->cpus[s->cpu].valid & (REG_GPR | REG_CR)))
 		return err_create(ERR_NOT_FOUND,
 				  "the dump recorded no CPU registers (try 'r cr3' for the page-table root)");
@@ -252,6 +256,12 @@ static struct err *target_run(struct ext_ctx *ctx, const struct ext_args *args, 
 	out_str(o, "format", t->format);
 	out_str(o, "reader", t->ops->name);
 	out_bool(o, "live", t->live);
+	if (t->live) {
+		out_printf(o, "State:    %s\n", t->state);
+		out_printf(o, "Access:   %s\n", t->access);
+		out_str(o, "state", t->state);
+		out_str(o, "access", t->access);
+	}
 	if (s->nsnaps > 1)
 		out_printf(o, "Snapshot: %zu of %zu\n", s->cur, s->nsnaps);
 	for (i = 0; i < t->nruns; i++)
@@ -294,7 +304,9 @@ const struct ext_def builtin_target = {
 	.synopsis = ".target",
 	.help = "Shows the file, the format reader chosen by the probes, the physical memory runs,\n"
 		"the CPUs with recorded state, and where the kernel page-table root (DTB) and the\n"
-		"auto-entry index came from.",
+		"auto-entry index came from. For a live guest it also shows its state (running,\n"
+		"paused, shut off) and how its memory is read (a shared memory file mapped\n"
+		"read-only, or monitor peeks through a chunk cache).",
 	.run = target_run,
 };
 
@@ -370,6 +382,7 @@ const struct ext_def *const builtin_table[] = {
 	&builtin_logclose,
 	&builtin_logopen,
 	&builtin_dotprocess,
+	&builtin_reload,
 	&builtin_snap,
 	&builtin_target,
 	&builtin_eval,

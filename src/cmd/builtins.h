@@ -23,6 +23,7 @@ extern const struct ext_def builtin_u;
 extern const struct ext_def builtin_r;
 extern const struct ext_def builtin_help;
 extern const struct ext_def builtin_target;
+extern const struct ext_def builtin_reload;
 extern const struct ext_def builtin_logopen;
 extern const struct ext_def builtin_logclose;
 extern const struct ext_def builtin_q;

@@ -15,6 +15,9 @@
 #include "cmd/session.h"
 #include "core/err.h"
 #include "core/util.h"
+#include "targets/live.h"
+#include "targets/target_libvirt.h"
+#include "targets/target_qmp.h"
 
 enum {
 	OPT_JSON = 0x100,
@@ -23,6 +26,10 @@ enum {
 	OPT_DTB,
 	OPT_FORMAT,
 	OPT_VERSION,
+	OPT_LIBVIRT,
+	OPT_CONNECT,
+	OPT_LIVE_ACCESS,
+	OPT_QEMU_MONITOR,
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +40,10 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "libvirt", required_argument, NULL, OPT_LIBVIRT },
+	{ "connect", required_argument, NULL, OPT_CONNECT },
+	{ "live-access", required_argument, NULL, OPT_LIVE_ACCESS },
+	{ "qemu-monitor", required_argument, NULL, OPT_QEMU_MONITOR },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -48,15 +59,51 @@ static void usage(FILE *f)
 		"  --pagefile FILE      paging file image\n"
 		"  --dtb HEX            kernel page-table root (physical address of the PML4)\n"
 		"  --format NAME        force a dump format (raw)\n"
+		"  --libvirt DOMAIN     attach read-only to a running libvirt guest\n"
+		"  --connect URI        libvirt URI for --libvirt (default: libvirt's default)\n"
+		"  --qemu-monitor SOCK  attach read-only to a QEMU through its QMP socket\n"
+		"  --live-access MODE   auto, peek or shared: how a live guest's memory is read\n"
 		"  -h, --help           this help;  --version\n"
 		"Several DUMPs open a snapshot series. Without -c/-s and with a terminal, mmkd opens an\n"
 		"interactive shell (type .help); without a terminal it reads commands from stdin.\n"
 		"Exit status: 0 all commands succeeded, 1 a command failed, 2 usage or open error.\n");
 }
 
+/*
+ * --libvirt DOMAIN [--connect URI] or --qemu-monitor SOCKET, with --live-access MODE: the
+ * live target as the session's snapshot.
+ */
+static struct err *open_live(struct session *s, const char *domain, const char *uri,
+			     const char *qmp, const char *access)
+{
+	struct live_opts opts = { .access = LIVE_ACCESS_AUTO };
+	struct target *t = NULL;
+	struct err *err;
+
+	if (access && !live_access_parse(access, &opts.access))
+		return err_create(ERR_INVALID_ARG, "--live-access takes auto, peek or shared, not '%s'",
+				  access);
+	if (domain && qmp)
+		return err_create(ERR_INVALID_ARG, "--libvirt and --qemu-monitor exclude each other");
+	if (qmp) {
+		err = target_qmp_open(qmp, &opts, &t);
+	} else {
+#ifdef HAVE_LIBVIRT
+		err = target_libvirt_open(domain, uri, &opts, &t);
+#else
+		return err_create(ERR_UNSUPPORTED,
+				  "this mmkd was built without libvirt (--with-libvirt)");
+#endif
+	}
+	if (err)
+		return err;
+	return session_add_target(s, t, t->path);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmds = NULL, *script = NULL, *profile = NULL, *format = NULL;
+	const char *libvirt = NULL, *connect_uri = NULL, *live_access = NULL, *qmp = NULL;
 	const char **dumps = NULL;
 	size_t ndumps = 0, i;
 	enum out_mode mode = OUT_TEXT;
@@ -92,6 +139,18 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			format = optarg;
+			break;
+		case OPT_LIBVIRT:
+			libvirt = optarg;
+			break;
+		case OPT_CONNECT:
+			connect_uri = optarg;
+			break;
+		case OPT_LIVE_ACCESS:
+			live_access = optarg;
+			break;
+		case OPT_QEMU_MONITOR:
+			qmp = optarg;
 			break;
 		case OPT_DTB: {
 			char *end;
@@ -144,6 +203,15 @@ int main(int argc, char **argv)
 		err = session_open_dump(&s, dumps[i], format);
 		if (err)
 			goto open_error;
+	}
+	if (libvirt || qmp) {
+		err = open_live(&s, libvirt, connect_uri, qmp, live_access);
+		if (err)
+			goto open_error;
+	} else if (connect_uri || live_access) {
+		err = err_create(ERR_INVALID_ARG,
+				 "--connect and --live-access need --libvirt or --qemu-monitor");
+		goto open_error;
 	}
 
 	if (cmds) {

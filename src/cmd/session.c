@@ -36,6 +36,18 @@ static void snapshot_deinit(struct snapshot *snap)
 	free(snap->name);
 }
 
+void session_snapshot_reset(struct snapshot *snap)
+{
+	err_destroy(snap->dtb_err);
+	err_destroy(snap->k_err);
+	snap->dtb_err = NULL;
+	snap->k_err = NULL;
+	snap->dtb_tried = false;
+	snap->have_dtb = false;
+	snap->k_tried = false;
+	as_init_phys(&snap->phys, snap->t);
+}
+
 void session_deinit(struct session *s)
 {
 	size_t i;
@@ -607,8 +619,15 @@ bool session_run_command(struct session *s, const char *cmdline)
 	args_start = p;
 	out_command_begin(&s->out, cmdline);
 	snap = session_snap(s);
-	if (snap && snap->t->live)
+	if (snap && snap->t->live) {
+		/* The guest keeps running: drop what was read for the previous command. A change of
+		 * state (paused, shut off) is reported once, before the command's output. */
 		target_invalidate(snap->t);
+		if (snap->t->notice[0]) {
+			out_warn(&s->out, "%s", snap->t->notice);
+			snap->t->notice[0] = '\0';
+		}
+	}
 	def = find_command(name, bang);
 	if (!def) {
 		err = err_create(ERR_INVALID_ARG, "no such command '%s%s'; try .help", bang ? "!" : "",

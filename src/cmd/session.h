@@ -78,6 +78,13 @@ struct err *session_load_profile(struct session *s, const char *path);
 /** The current snapshot. */
 struct snapshot *session_snap(struct session *s);
 
+/**
+ * session_snapshot_reset() - forget what was learned about a snapshot's target (its DTB and
+ * kernel bootstrap, or why they failed), so that the next command finds them again. Used by
+ * .reload after the live target re-attached.
+ */
+void session_snapshot_reset(struct snapshot *snap);
+
 /** session_ensure_dtb() - find the kernel DTB and auto-entry of a snapshot (cached). */
 struct err *session_ensure_dtb(struct session *s, struct snapshot *snap);
 

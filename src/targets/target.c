@@ -317,6 +317,16 @@ void target_invalidate(struct target *t)
 		t->ops->invalidate(t);
 }
 
+struct err *target_reload(struct target *t)
+{
+	t->gen++;
+	if (t->ops && t->ops->reload)
+		return t->ops->reload(t);
+	if (t->ops && t->ops->invalidate)
+		t->ops->invalidate(t);
+	return NULL;
+}
+
 uint64_t target_max_pa(const struct target *t)
 {
 	if (!t->nruns)

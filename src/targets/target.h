@@ -96,6 +96,8 @@ struct target_ops {
 	struct err *(*read_phys)(struct target *t, uint64_t pa, void *buf, size_t len);
 	/** Optional: drop cached data (live targets; called before each command). */
 	void (*invalidate)(struct target *t);
+	/** Optional: re-attach and re-read everything (live targets; the .reload command). */
+	struct err *(*reload)(struct target *t);
 	/** Optional: free private data. */
 	void (*close)(struct target *t);
 };
@@ -103,7 +105,7 @@ struct target_ops {
 struct target {
 	const struct target_ops *ops;
 	char *path;		/* owned; display name */
-	char format[64];	/* "raw physical memory", "ELF core (QEMU)", ... */
+	char format[160];	/* "raw physical memory", "ELF core (QEMU)", ... */
 	struct target_src src;	/* the mapping (map may be NULL for live/in-memory) */
 	const uint8_t *mem;	/* for run-based reads: base that run.file_off indexes */
 	struct phys_run *runs;	/* owned, sorted by start_pa, non-overlapping */
@@ -113,6 +115,11 @@ struct target {
 	struct target_hints hints;
 	uint32_t gen;		/* bumped by target_invalidate(): caches above compare it */
 	bool live;
+	/* live targets only: shown by .target, and a one-line change of state (paused, shut off)
+	 * that the shell reports before the next command, then clears */
+	char access[192];	/* how memory is read: "shared memory file ...", "peek ..." */
+	char state[24];		/* "running", "paused", "shut off" */
+	char notice[192];
 	void *priv;
 	/* one-entry run lookup cache */
 	size_t last_run;
@@ -155,6 +162,12 @@ bool target_has_page(struct target *t, uint64_t pa);
 
 /** target_invalidate() - drop caches (live targets); bumps t->gen. */
 void target_invalidate(struct target *t);
+
+/**
+ * target_reload() - re-attach a live target and drop every cache (.reload); for other targets
+ * the same as target_invalidate().
+ */
+struct err *target_reload(struct target *t);
 
 /** target_max_pa() - one past the highest present physical address. */
 uint64_t target_max_pa(const struct target *t);

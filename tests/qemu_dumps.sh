@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# mmkd on dumps that QEMU itself wrote (issue 5, "QEMU as an outside witness" (b)): boot each
+# image of tests/qemu/images.list (tests/qemu/lib.sh), let QEMU write it as an ELF core
+# (dump-guest-memory, paging=false) and as kdump-zlib, then every command of
+# tests/qemu/compare.cmds and the image's mappings must answer exactly as on the raw image,
+# and the dump's CPU state must give the DTB.
+# The readers live on another branch: a format mmkd does not open yet (the probe falls back
+# to "raw") is skipped, and when none is readable the whole test exits 77, saying so. To add
+# a format: one line in FORMATS (QMP format name, file suffix, the reader mmkd must pick).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/qemu/lib.sh"
+qemu_init
+
+FORMATS="elf elf elf
+kdump-zlib kdump kdump"
+
+nread=0
+skip() {	# skip DESCRIPTION REASON: a TAP test that did not run
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP $2"
+}
+
+dump_tests() {
+	img=$1
+	need_dump "$img.raw"
+	raw="$TD/$img.raw"
+	dtb=$(image_dtb "$img")
+	guest_image "$raw" "$T/$img.tail"
+	qemu_boot "$img" "$T/$img.tail" "$(guest_ram_mib "$raw")"
+	set_regs qmp "$T/$img.qmp" -- "$T/$img.gdb" "cr3=$dtb"
+	ok $? "$img: CR3 written through the gdbstub"
+	compare_cmds "$img" > "$T/cmds"
+	"$MMKD" --json "$raw" -s "$T/cmds" > "$T/ref.json"
+	while read -r fmt suffix reader; do
+		file="$T/$img.$suffix"
+		qmp "$T/$img.qmp" "{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"format\":\"$fmt\",\"protocol\":\"file:$file\"}}" > /dev/null
+		ok $? "$img: QEMU wrote a $fmt dump"
+		got=$("$MMKD" --json "$file" -c .target | jq -r '.result.reader // "none"')
+		if [ "$got" != "$reader" ]; then
+			skip "$img: mmkd reads QEMU's $fmt dump" "mmkd has no $reader reader yet (it probed '$got')"
+			rm -f "$file"
+			continue
+		fi
+		nread=$((nread + 1))
+		"$MMKD" --json "$file" -c .target > "$T/t"
+		is "$(jq -r '.result.dtb + " " + .result.dtb_source' "$T/t")" "$dtb CPU 0 CR3" \
+			"$img: $fmt: the DTB comes from the dump's CPU state"
+		"$MMKD" --json "$file" -s "$T/cmds" > "$T/got.json"
+		paste -d '\n' "$T/ref.json" "$T/got.json" | while read -r want && read -r got; do
+			[ "$want" = "$got" ] || echo "$want" | jq -r .command
+		done > "$T/diff"
+		is "$(wc -l < "$T/got.json" | tr -d ' ')" "$(wc -l < "$T/ref.json" | tr -d ' ')" \
+			"$img: $fmt: one answer per command"
+		is "$(wc -l < "$T/diff" | tr -d ' ')" 0 \
+			"$img: $fmt: every answer equals the raw image's ($(wc -l < "$T/cmds" | tr -d ' ') commands)"
+		head -5 "$T/diff" | sed 's/^/#   differs: /'
+		rm -f "$file"
+	done <<< "$FORMATS"
+}
+
+grep -v '^[[:space:]]*\(#\|$\)' "$QDIR/images.list" > "$T/images"
+# TAP lines are held back until it is known whether any dump was readable: a whole-test skip
+# must be the only line.
+while read -r img; do
+	dump_tests "$img" >> "$T/tap"
+done < "$T/images"
+[ "$nread" -gt 0 ] || skip_all "mmkd cannot read QEMU's dumps yet (no ELF or kdump reader on this branch)"
+cat "$T/tap"
+done_testing

@@ -378,9 +378,11 @@ const struct ext_def builtin_q = {
 /* ---- the table (sorted: tests check) ---- */
 
 const struct ext_def *const builtin_table[] = {
+	&builtin_dump,
 	&builtin_help,
 	&builtin_logclose,
 	&builtin_logopen,
+	&builtin_model,
 	&builtin_dotprocess,
 	&builtin_reload,
 	&builtin_snap,

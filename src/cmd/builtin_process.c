@@ -62,14 +62,14 @@ static struct err *dotprocess_run(struct ext_ctx *ctx, const struct ext_args *ar
 static const struct ext_opt dotprocess_opts[] = {
 	{ "/p", OPT_FLAG, false, false, "accepted for WinDbg compatibility (always in effect)" },
 	{ "/r", OPT_FLAG, false, false, "accepted for WinDbg compatibility" },
-	{ "EPROCESS", OPT_ADDR, true, false, "EPROCESS address or pid; 0 resets" },
+	{ "EPROCESS", OPT_PROCESS, true, false, "EPROCESS address, pid or image name; 0 resets" },
 	{ NULL },
 };
 
 const struct ext_def builtin_dotprocess = {
 	.name = ".process",
 	.summary = "set or show the current process context",
-	.synopsis = ".process [/p] [/r] [EPROCESS]",
+	.synopsis = ".process [/p] [/r] [EPROCESS|PID|IMAGE]",
 	.help = "Makes user-mode addresses translate through EPROCESS's page tables (its DirBase)\n"
 		"for !pte, db, u, dt, !vad, !wsle and the rest; a pid is accepted too, and 0\n"
 		"returns to the default (the process whose DirBase was in the CPU's CR3, or\n"

@@ -9,8 +9,6 @@
 #include "cmd/session.h"
 #include "core/err.h"
 #include "core/util.h"
-#include "model/kinfo.h"
-#include "model/process.h"
 #include "targets/target.h"
 
 static struct err *snap_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
@@ -21,30 +19,14 @@ static struct err *snap_run(struct ext_ctx *ctx, const struct ext_args *args, st
 	if (!s->nsnaps)
 		return err_create(ERR_INVALID_ARG, "no dump is open");
 	if (args->a[0].set) {
-		uint64_t n = args->a[0].u;
+		struct err *err = args->a[0].u >= s->nsnaps
+					  ? err_create(ERR_INVALID_ARG,
+						       "no snapshot %" PRIu64 " (the series has %zu: 0-%zu)",
+						       args->a[0].u, s->nsnaps, s->nsnaps - 1)
+					  : session_select(s, (size_t)args->a[0].u, o);
 
-		if (n >= s->nsnaps)
-			return err_create(ERR_INVALID_ARG, "no snapshot %" PRIu64 " (the series has %zu: 0-%zu)",
-					  n, s->nsnaps, s->nsnaps - 1);
-		s->cur = (size_t)n;
-		/* The process context follows the same EPROCESS into the new snapshot. */
-		if (s->have_proc) {
-			struct snapshot *snap = session_snap(s);
-			struct process_info p;
-			struct err *err = session_ensure_kernel(s, snap);
-
-			if (!err)
-				err = process_read(snap->k, s->proc_eprocess, &p);
-			if (err) {
-				s->have_proc = false;
-				out_warn(o, "process %016" PRIx64 " is not in snapshot %" PRIu64
-					    " (%s): back to the default process",
-					 s->proc_eprocess, n, err->message);
-				err_destroy(err);
-			} else {
-				as_init_x64(&s->proc_as, snap->t, p.dtb, "process");
-			}
-		}
+		if (err)
+			return err;
 	}
 	out_list_begin(o, "snapshots");
 	for (i = 0; i < s->nsnaps; i++) {

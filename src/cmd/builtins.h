@@ -30,6 +30,8 @@ extern const struct ext_def builtin_q;
 extern const struct ext_def builtin_dt;
 extern const struct ext_def builtin_dotprocess;
 extern const struct ext_def builtin_snap;
+extern const struct ext_def builtin_model;
+extern const struct ext_def builtin_dump;
 
 extern const struct ext_def *const builtin_table[];
 extern const size_t builtin_table_len;

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "cmd/model_live.h"
 #include "cmd/repl.h"
 #include "cmd/session.h"
 #include "core/err.h"
@@ -30,6 +31,7 @@ enum {
 	OPT_CONNECT,
 	OPT_LIVE_ACCESS,
 	OPT_QEMU_MONITOR,
+	OPT_MODEL,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "connect", required_argument, NULL, OPT_CONNECT },
 	{ "live-access", required_argument, NULL, OPT_LIVE_ACCESS },
 	{ "qemu-monitor", required_argument, NULL, OPT_QEMU_MONITOR },
+	{ "model", required_argument, NULL, OPT_MODEL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -52,7 +55,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mmkd [OPTIONS] [DUMP...]\n"
 		"  -z FILE              open a dump (same as a positional DUMP)\n"
-		"  -c \"CMD; CMD\"        run the commands, then exit\n"
+		"  -c \"CMD; CMD\"        run the commands, then exit (-c may be repeated)\n"
 		"  -s FILE | -s -       run commands from a file or stdin, then exit\n"
 		"  --json               one JSON object per command on stdout (JSON Lines)\n"
 		"  --profile FILE       type layout profile (ISF JSON); default: built-in Win7 x64\n"
@@ -63,6 +66,7 @@ static void usage(FILE *f)
 		"  --connect URI        libvirt URI for --libvirt (default: libvirt's default)\n"
 		"  --qemu-monitor SOCK  attach read-only to a QEMU through its QMP socket\n"
 		"  --live-access MODE   auto, peek or shared: how a live guest's memory is read\n"
+		"  --model SCENARIO     run the reference VMM in-process (.model step, .model do)\n"
 		"  -h, --help           this help;  --version\n"
 		"Several DUMPs open a snapshot series. Without -c/-s and with a terminal, mmkd opens an\n"
 		"interactive shell (type .help); without a terminal it reads commands from stdin.\n"
@@ -104,6 +108,8 @@ int main(int argc, char **argv)
 {
 	const char *cmds = NULL, *script = NULL, *profile = NULL, *format = NULL;
 	const char *libvirt = NULL, *connect_uri = NULL, *live_access = NULL, *qmp = NULL;
+	const char *model = NULL;
+	char *cmds_buf = NULL;
 	const char **dumps = NULL;
 	size_t ndumps = 0, i;
 	enum out_mode mode = OUT_TEXT;
@@ -122,8 +128,21 @@ int main(int argc, char **argv)
 		case 'z':
 			dumps[ndumps++] = optarg;
 			break;
-		case 'c':
-			cmds = optarg;
+		case 'c': {
+			/* -c A -c B runs A, then B */
+			char *joined = NULL;
+
+			if (asprintf(&joined, "%s%s%s", cmds ? cmds : "", cmds ? "; " : "", optarg) < 0) {
+				free(dumps);
+				free(cmds_buf);
+				return 2;
+			}
+			free(cmds_buf);
+			cmds = cmds_buf = joined;
+			break;
+		}
+		case OPT_MODEL:
+			model = optarg;
 			break;
 		case 's':
 			script = optarg;
@@ -161,6 +180,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "mmkd: --dtb takes a hex physical address, not '%s'\n",
 					optarg);
 				free(dumps);
+				free(cmds_buf);
 				return 2;
 			}
 			have_dtb = true;
@@ -169,14 +189,17 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			free(dumps);
+			free(cmds_buf);
 			return 0;
 		case OPT_VERSION:
 			printf("mmkd %s\n", PACKAGE_VERSION);
 			free(dumps);
+			free(cmds_buf);
 			return 0;
 		default:
 			usage(stderr);
 			free(dumps);
+			free(cmds_buf);
 			return 2;
 		}
 	}
@@ -188,6 +211,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mmkd: %s\n", err->message);
 		err_destroy(err);
 		free(dumps);
+		free(cmds_buf);
 		return 2;
 	}
 	s.have_user_dtb = have_dtb;
@@ -201,6 +225,16 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < ndumps; i++) {
 		err = session_open_dump(&s, dumps[i], format);
+		if (err)
+			goto open_error;
+	}
+	if (model && (ndumps || libvirt || qmp)) {
+		err = err_create(ERR_INVALID_ARG,
+				 "--model is a target of its own: no dumps, --libvirt or --qemu-monitor with it");
+		goto open_error;
+	}
+	if (model) {
+		err = model_live_open(&s, model);
 		if (err)
 			goto open_error;
 	}
@@ -238,6 +272,7 @@ int main(int argc, char **argv)
 	status = ok && !s.failures ? 0 : 1;
 	session_deinit(&s);
 	free(dumps);
+	free(cmds_buf);
 	return status;
 
 oom:
@@ -247,5 +282,6 @@ open_error:
 	err_destroy(err);
 	session_deinit(&s);
 	free(dumps);
+	free(cmds_buf);
 	return 2;
 }

@@ -11,6 +11,7 @@
 
 #include "cmd/builtins.h"
 #include "cmd/expr.h"
+#include "cmd/model_live.h"
 #include "core/err.h"
 #include "core/profile.h"
 #include "core/util.h"
@@ -59,6 +60,7 @@ void session_deinit(struct session *s)
 	profile_destroy(s->prof);
 	out_deinit(&s->out);
 	free(s->pagefile);
+	model_live_free(s->model);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -119,6 +121,33 @@ struct err *session_load_profile(struct session *s, const char *path)
 struct snapshot *session_snap(struct session *s)
 {
 	return s->nsnaps ? &s->snaps[s->cur] : NULL;
+}
+
+struct err *session_select(struct session *s, size_t n, struct out *o)
+{
+	struct snapshot *snap;
+	struct process_info p;
+	struct err *err;
+
+	if (n >= s->nsnaps)
+		return err_create(ERR_INVALID_ARG, "no snapshot %zu (the series has %zu: 0-%zu)", n,
+				  s->nsnaps, s->nsnaps ? s->nsnaps - 1 : 0);
+	s->cur = n;
+	if (!s->have_proc)
+		return NULL;
+	snap = session_snap(s);
+	err = session_ensure_kernel(s, snap);
+	if (!err)
+		err = process_read(snap->k, s->proc_eprocess, &p);
+	if (err) {
+		s->have_proc = false;
+		out_warn(o, "process %016" PRIx64 " is not in snapshot %zu (%s): back to the default "
+			    "process", s->proc_eprocess, n, err->message);
+		err_destroy(err);
+	} else {
+		as_init_x64(&s->proc_as, snap->t, p.dtb, "process");
+	}
+	return NULL;
 }
 
 /* Use a DTB candidate: it must look like a PML4 with a self-map. */
@@ -443,14 +472,63 @@ static size_t word_len(const char *p, bool *quoted)
 	return n;
 }
 
-static struct err *parse_value(const struct ext_opt *opt, const char **pp, struct expr_env *env,
-			       char *strbuf, size_t *strused, size_t strcap, struct ext_arg *arg)
+/* OPT_PROCESS: an image name of the current snapshot's process list gives its EPROCESS. */
+static struct err *process_by_name(struct session *s, const char **pp, struct ext_arg *arg,
+				   bool *found)
+{
+	struct snapshot *snap = session_snap(s);
+	const char *p = *pp;
+	struct process_info pi;
+	char name[64];
+	bool quoted;
+	size_t n = word_len(p, &quoted);
+	struct err *err;
+
+	*found = false;
+	if (quoted && n >= 2) {
+		p++;
+		n -= 2;
+	}
+	if (!n || n >= sizeof(name) || !snap || session_ensure_dtb(s, snap))
+		return NULL;
+	err = session_ensure_kernel(s, snap);
+	if (err) {
+		err_destroy(err);
+		return NULL;
+	}
+	memcpy(name, p, n);
+	name[n] = '\0';
+	err = process_find_name(snap->k, name, &pi);
+	if (err && err->code == ERR_NOT_FOUND) {
+		err_destroy(err);
+		return NULL;
+	}
+	if (err)
+		return err;
+	*found = true;
+	arg->set = true;
+	arg->u = pi.eprocess;
+	*pp += word_len(*pp, &quoted);
+	return NULL;
+}
+
+static struct err *parse_value(struct session *s, const struct ext_opt *opt, const char **pp,
+			       struct expr_env *env, char *strbuf, size_t *strused, size_t strcap,
+			       struct ext_arg *arg)
 {
 	const char *p = *pp;
 	struct err *err;
 
 	while (isspace((unsigned char)*p))
 		p++;
+	if (opt->type == OPT_PROCESS) {
+		bool found;
+
+		*pp = p;
+		err = process_by_name(s, pp, arg, &found);
+		if (err || found)
+			return err;
+	}
 	if (opt->type == OPT_STR) {
 		bool quoted;
 		size_t n = word_len(p, &quoted), start = quoted ? 1 : 0;
@@ -469,6 +547,12 @@ static struct err *parse_value(const struct ext_opt *opt, const char **pp, struc
 		return NULL;
 	}
 	err = expr_eval(p, env, &arg->u, pp);
+	if (err && opt->type == OPT_PROCESS) {
+		bool q;
+
+		return err_prefix(err, "'%.*s' is not the image name of a process, nor an EPROCESS "
+				       "address or pid", (int)word_len(p, &q), p);
+	}
 	if (err)
 		return err;
 	arg->set = true;
@@ -476,8 +560,9 @@ static struct err *parse_value(const struct ext_opt *opt, const char **pp, struc
 }
 
 /* Parse @argstr into @args following @def->opts. @strbuf holds copies of string values. */
-static struct err *parse_args(const struct ext_def *def, const char *argstr, struct expr_env *env,
-			      struct ext_args *args, char *strbuf, size_t strcap)
+static struct err *parse_args(struct session *s, const struct ext_def *def, const char *argstr,
+			      struct expr_env *env, struct ext_args *args, char *strbuf,
+			      size_t strcap)
 {
 	unsigned n = ext_nopts(def), i, next_pos = 0;
 	const char *p = argstr;
@@ -542,7 +627,7 @@ static struct err *parse_args(const struct ext_def *def, const char *argstr, str
 			args->a[idx].u = 1;
 			continue;
 		}
-		err = parse_value(opt, &p, env, strbuf, &strused, strcap, &args->a[idx]);
+		err = parse_value(s, opt, &p, env, strbuf, &strused, strcap, &args->a[idx]);
 		if (err)
 			return err;
 	}
@@ -635,9 +720,14 @@ bool session_run_command(struct session *s, const char *cmdline)
 		goto out;
 	}
 	session_expr_env(s, &env);
-	err = parse_args(def, args_start, &env, &args, strbuf, sizeof(strbuf));
-	if (err)
-		goto out;
+	if (def->needs & RAW_ARGS) {
+		memset(&args, 0, sizeof(args));
+		args.raw = args_start;
+	} else {
+		err = parse_args(s, def, args_start, &env, &args, strbuf, sizeof(strbuf));
+		if (err)
+			goto out;
+	}
 	err = check_needs(s, def);
 	if (err)
 		goto out;

@@ -38,6 +38,8 @@ struct snapshot {
 	struct as cur_as;	/* its address space */
 };
 
+struct model_live;
+
 struct session {
 	struct snapshot *snaps;
 	struct ext_snap *views; /* what extensions see, parallel to snaps[] */
@@ -57,6 +59,7 @@ struct session {
 	unsigned failures;	/* commands that failed */
 	char *pagefile;		/* --pagefile (owned) */
 	void *hooks;		/* optional: opaque data for live/model extensions */
+	struct model_live *model; /* mmkd --model (owned), NULL otherwise */
 };
 
 /** session_init() - an empty session printing to @fp in @mode. */
@@ -77,6 +80,13 @@ struct err *session_load_profile(struct session *s, const char *path);
 
 /** The current snapshot. */
 struct snapshot *session_snap(struct session *s);
+
+/**
+ * session_select() - make snapshot @n current. An explicit .process context follows the same
+ * EPROCESS; if that process is not in snapshot @n, a warning goes to @o and the context falls
+ * back to the default process.
+ */
+struct err *session_select(struct session *s, size_t n, struct out *o);
 
 /**
  * session_snapshot_reset() - forget what was learned about a snapshot's target (its DTB and

@@ -38,6 +38,7 @@ enum ext_needs {
 	NEEDS_PROCESS = 1 << 2, /* a current process (.process) */
 	NEEDS_LIVE = 1 << 3,	/* a live target */
 	WANTS_KERNEL = 1 << 4,	/* use the kernel globals when they can be found, else go on */
+	RAW_ARGS = 1 << 5,	/* the handler parses args->raw itself (opts[] is for help) */
 };
 
 enum opt_type {
@@ -45,6 +46,7 @@ enum opt_type {
 	OPT_U64,  /* an expression evaluated to a number */
 	OPT_STR,  /* one word, taken literally */
 	OPT_FLAG, /* named option without a value */
+	OPT_PROCESS, /* an image name ("notepad.exe") or an expression: EPROCESS address or pid */
 };
 
 #define EXT_MAX_OPTS 10

@@ -31,6 +31,9 @@ static void observe_in(struct ext_ctx *ctx, size_t i, uint64_t eprocess, uint64_
 
 	if (!err)
 		err = process_read(s->k, eprocess, &p);
+	if (!err && p.header_type != 3)
+		err = err_create(ERR_NOT_FOUND, "no process at EPROCESS %016" PRIx64 " in this "
+				 "snapshot (not created yet, or gone)", eprocess);
 	if (!err && !dtb_is_pml4(s->t, p.dtb, &index))
 		err = err_create(ERR_FORMAT, "DirBase %#" PRIx64 " holds no PML4", p.dtb);
 	if (err) {
@@ -109,7 +112,8 @@ static struct err *vahist_run(struct ext_ctx *ctx, const struct ext_args *args, 
 		char what[200];
 		bool observed = va_change(&obs[i], &obs[i + 1], what, sizeof(what));
 
-		out_printf(o, "  %zu -> %zu  %-8s  %s\n", i, i + 1, observed ? "observed" : "inferred",
+		out_printf(o, "  %zu -> %zu  %-8s  %s\n", i, i + 1,
+			   !obs[i].ok || !obs[i + 1].ok ? "unknown" : observed ? "observed" : "inferred",
 			   what);
 		out_record_begin(o);
 		out_str(o, "from", obs[i].ok ? pte_state_name(obs[i].kind) : NULL);
@@ -129,7 +133,7 @@ static struct err *vahist_run(struct ext_ctx *ctx, const struct ext_args *args, 
 
 static const struct ext_opt vahist_opts[] = {
 	{ "VA", OPT_ADDR, true, true, "a virtual address of the current process" },
-	{ "--process", OPT_ADDR, false, false, "EPROCESS address or pid (default: current)" },
+	{ "--process", OPT_PROCESS, false, false, "EPROCESS address, pid or image name (default: current)" },
 	{ NULL },
 };
 
@@ -140,7 +144,7 @@ static const struct ext_example vahist_examples[] = {
 const struct ext_def ext_vahist = {
 	.name = "vahist",
 	.summary = "history of a virtual page across the snapshot series",
-	.synopsis = "!vahist VA [--process EPROCESS|PID]",
+	.synopsis = "!vahist VA [--process EPROCESS|PID|IMAGE]",
 	.help = "For each snapshot, the PTE of VA in the current process (the same EPROCESS in\n"
 		"every snapshot): its format (valid, transition, pagefile, demandzero, ...), value\n"
 		"and the physical page behind a valid or transition PTE; then, between consecutive\n"

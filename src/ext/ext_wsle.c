@@ -111,7 +111,7 @@ out:
 static const struct ext_opt wsle_opts[] = {
 	{ "FLAGS", OPT_U64, true, false, "1: list the valid entries; 3: also the free ones" },
 	{ "ADDR", OPT_ADDR, true, false, "address of the _MMWSL (default: the process's)" },
-	{ "--process", OPT_ADDR, false, false, "EPROCESS address or pid (default: current)" },
+	{ "--process", OPT_PROCESS, false, false, "EPROCESS address, pid or image name (default: current)" },
 	{ NULL },
 };
 
@@ -122,7 +122,7 @@ static const struct ext_example wsle_examples[] = {
 const struct ext_def ext_wsle = {
 	.name = "wsle",
 	.summary = "display a working set list",
-	.synopsis = "!wsle [FLAGS] [ADDR] [--process EPROCESS|PID]",
+	.synopsis = "!wsle [FLAGS] [ADDR] [--process EPROCESS|PID|IMAGE]",
 	.help = "Shows the _MMWSL header of the current process (or --process): FirstFree,\n"
 		"FirstDynamic, LastEntry, NextSlot, LastInitialized (LastInitializedWsle) and\n"
 		"NonDirect. With FLAGS 1, one line per valid entry: index, raw entry, age, locked\n"

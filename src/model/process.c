@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/as.h"
 #include "core/err.h"
@@ -230,4 +231,44 @@ struct err *process_find(const struct kernel_info *k, uint64_t addr_or_pid,
 	return err_create(ERR_NOT_FOUND, "no process with Cid %#llx%s%s",
 			  (unsigned long long)addr_or_pid, res.broken ? " (the process list is broken: " : "",
 			  res.broken ? "see !process 0 0)" : "");
+}
+
+struct name_state {
+	const char *name;
+	struct process_info *ret;
+	unsigned found;
+	char pids[96];
+};
+
+static struct err *find_named(void *arg, const struct process_info *p)
+{
+	struct name_state *st = arg;
+	size_t used = strlen(st->pids);
+
+	if (strncasecmp(p->name, st->name, sizeof(p->name) - 1) != 0)
+		return NULL;
+	if (!st->found++)
+		*st->ret = *p;
+	if (used + 24 < sizeof(st->pids))
+		snprintf(st->pids + used, sizeof(st->pids) - used, "%s%#llx", used ? ", " : "",
+			 (unsigned long long)p->pid);
+	return NULL;
+}
+
+struct err *process_find_name(const struct kernel_info *k, const char *name,
+			      struct process_info *ret)
+{
+	struct name_state st = { name, ret, 0, "" };
+	struct process_walk_result res;
+	struct err *err = process_walk(k, find_named, &st, &res);
+
+	if (err)
+		return err;
+	if (st.found == 1)
+		return NULL;
+	if (st.found > 1)
+		return err_create(ERR_INVALID_ARG, "%u processes are named %s (Cids %s): give one "
+						   "by Cid or EPROCESS", st.found, name, st.pids);
+	return err_create(ERR_NOT_FOUND, "no process named %s%s", name,
+			  res.broken ? " (the process list is broken: see !process 0 0)" : "");
 }

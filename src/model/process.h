@@ -64,4 +64,13 @@ struct err *process_walk(const struct kernel_info *k, process_fn fn, void *arg,
 struct err *process_find(const struct kernel_info *k, uint64_t addr_or_pid,
 			 struct process_info *ret);
 
+/**
+ * process_find_name() - the one process whose ImageFileName is @name (case-insensitive;
+ * ImageFileName keeps 15 characters, so a longer @name matches its first 15).
+ * Return: NULL; ERR_NOT_FOUND when none has it; ERR_INVALID_ARG naming the pids when
+ * several do.
+ */
+struct err *process_find_name(const struct kernel_info *k, const char *name,
+			      struct process_info *ret);
+
 #endif

@@ -268,6 +268,8 @@ const uint8_t *target_page_ptr(struct target *t, uint64_t pa)
 	const struct phys_run *r;
 	uint64_t page = pa & ~(PAGE_SIZE - 1), off;
 
+	if (t->ops->page_ptr)
+		return t->ops->page_ptr(t, page);
 	if (!t->mem || t->ops->read_phys)
 		return NULL;
 	i = find_run(t, page);

@@ -94,6 +94,9 @@ struct target_ops {
 	struct err *(*open)(struct target *t);
 	/** Optional: read for targets whose pages are not plain file ranges. */
 	struct err *(*read_phys)(struct target *t, uint64_t pa, void *buf, size_t len);
+	/** Optional: zero-copy page access for targets that are not one mapping (page-aligned
+	 *  @page; NULL if absent). */
+	const uint8_t *(*page_ptr)(struct target *t, uint64_t page);
 	/** Optional: drop cached data (live targets; called before each command). */
 	void (*invalidate)(struct target *t);
 	/** Optional: re-attach and re-read everything (live targets; the .reload command). */

@@ -9,3 +9,5 @@
 !vahist 0000800000000000
 !vahist
 !vahist 1000 --process 999
+!vahist 27be000 --process DZ.EXE
+!vahist 27be000 --process nosuch.exe

@@ -455,7 +455,71 @@ struct err *vmm_check_all(struct vmm *v, bool contents)
 	return err;
 }
 
+/* The invariants around one page: its own (P*), its list neighbours (L1), the table that
+ * holds its entry (S3, S4) and its working set entry (W5). */
+static struct err *check_local(struct vmm *v, uint64_t pfn)
+{
+	const struct vpfn *p = &v->pfn[pfn];
+	struct vproc *owner = vmm_owner(v, p);
+	struct err *err = is_ram(v, pfn) ? check_page(v, pfn) : NULL;
+	unsigned lvl;
+	uint64_t va;
+
+	if (err)
+		return err;
+	if (p->linked) {
+		if ((p->u1 != VMM_LIST_END && (!is_ram(v, p->u1) || v->pfn[p->u1].u2 != pfn)) ||
+		    (p->u2 != VMM_LIST_END && (!is_ram(v, p->u2) || v->pfn[p->u2].u1 != pfn)))
+			return broken("L1", "pfn %#llx: its list neighbours (Flink %#llx, Blink %#llx) "
+				      "do not link back", ULL(pfn), ULL(p->u1), ULL(p->u2));
+	}
+	if (!owner || owner->exited || p->level == 0 || !entry_of_page(v, pfn, &owner, &lvl, &va))
+		return NULL;
+	{
+		const struct ptnode *n = pt_node(owner, lvl, va);
+		unsigned i, live = 0, used = 0;
+
+		if (!n || n->pfn == UINT64_MAX)
+			return NULL;
+		for (i = 0; i < 512; i++) {
+			used += n->e[i] != 0;
+			live += pte_is_valid(n->e[i]) || pte_is_transition(n->e[i]);
+		}
+		if (v->pfn[n->pfn].u2 != 1 + live)
+			return broken("S3", "table pfn %#llx of '%s' holding the entry of pfn %#llx: share "
+				      "%llu, 1 + valid/transition entries = %u", ULL(n->pfn), owner->name,
+				      ULL(pfn), ULL(v->pfn[n->pfn].u2), 1 + live);
+		if (va_is_user(n->base_va) && lvl && v->pfn[n->pfn].used != used)
+			return broken("S4", "table pfn %#llx of '%s': UsedPageTableEntries %u, %u non-zero",
+				      ULL(n->pfn), owner->name, v->pfn[n->pfn].used, used);
+	}
+	if (p->loc == LOC_ACTIVE && p->level && p->u1 && p->use != USE_KERNEL) {
+		uint64_t e = p->u1 <= owner->wsl.last_initialized ? owner->wsl.e[p->u1] : 0;
+
+		if (!wsle_valid(v, e) || wsle_va(v, e) != (page_va(v, pfn) & ~0xFFFULL))
+			return broken("W5", "pfn %#llx of '%s': WsIndex %llu holds %#llx, not its VA %#llx",
+				      ULL(pfn), owner->name, ULL(p->u1), ULL(e), ULL(page_va(v, pfn)));
+	}
+	return NULL;
+}
+
+/* After each page operation: the invariants around the pages its events touched, and every
+ * invariant every 256 steps (and at every statement boundary, vmm.c). */
 struct err *vmm_check_step(struct vmm *v)
 {
-	return v->check ? vmm_check_all(v, false) : NULL;
+	struct vtrace *t = &v->trace;
+	struct err *err = NULL;
+	unsigned i;
+
+	if (!v->check)
+		return NULL;
+	if (t->recent_overflow || ++t->steps % 256 == 0) {
+		err = vmm_check_all(v, false);
+	} else {
+		for (i = 0; i < t->nrecent && !err; i++)
+			err = check_local(v, t->recent[i]);
+	}
+	t->nrecent = 0;
+	t->recent_overflow = false;
+	return err;
 }

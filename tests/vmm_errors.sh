@@ -89,7 +89,7 @@ bad noproc 2 "no process named 'nobody.exe'"
 cat > "$tmp/smallram.scn" <<'S'
 machine ram=4M pagefile=16M
 S
-bad smallram 1 "ram=4194304 must be a multiple of 4 KiB between 16 MiB and 1 TiB"
+bad smallram 1 "ram=4194304 must be a multiple of 4 KiB between 16 MiB and 64 GiB"
 
 cat > "$tmp/overlap.scn" <<'S'
 machine ram=16M pagefile=16M

@@ -184,7 +184,7 @@ void work_unmap(struct vmm *v, uint64_t va)
 void page_zero(struct vmm *v, uint64_t pfn)
 {
 	uint64_t va = work_map(v, pfn), pa;
-	struct err *err = vmm_va_to_pa(v, NULL, va, &pa, "work mapping");
+	struct err *err = ptb_va_to_pa(&v->system->b, va, &pa); /* through the simulated tables */
 
 	BUG_ON(err != NULL);
 	physmem_zero_page(&v->pm, pa);

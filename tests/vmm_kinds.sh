@@ -43,5 +43,27 @@ done
 # Every event is a row of the table (or K6, locking, used for B3).
 unknown=$(awk '{ print $2 }' "$tmp/counts" | grep -vxE '[A-H][0-9]+[a-d]?|R1|K6' | tr '\n' ' ')
 is "$unknown" "" "every event name is a transitions.md row ID"
+ # Each trace is a coherent history: for every page, an event starts in the state the previous
+# one left it in; replayed up to a snapshot's seq, it ends in the state the truth gives.
+for t in "$TD"/*/trace.jsonl; do
+	[ -f "$t" ] || continue
+	d=$(dirname "$t"); n=$(basename "$d")
+	bad=$(jq -s -r '[.[] | select(.pfn != null and .from != null and .to != null)]
+		| group_by(.pfn) | map(. as $e | range(1; length)
+			| select($e[.].from != $e[. - 1].to)
+			| "\($e[.].pfn) seq \($e[.].seq): from \($e[.].from) after \($e[. - 1].to)")
+		| .[0:3] | .[]' "$t")
+	is "$bad" "" "$n: every page's events chain (from = the previous to)"
+	for truth in "$d"/*.truth.json; do
+		seq=$(jq .seq "$truth")
+		jq -c --argjson s "$seq" 'select(.seq <= $s and .pfn != null and .to != null) | {pfn, to}' \
+			"$t" > "$tmp/replay"
+		bad=$(jq -n -r --slurpfile r "$tmp/replay" --slurpfile t "$truth" '
+			(reduce $r[] as $e ({}; .[$e.pfn] = $e.to)) as $last
+			| [$t[0].pfns[]? | select($last[.pfn] != null and $last[.pfn] != .state)
+			   | "\(.pfn): trace \($last[.pfn]), truth \(.state)"] | .[0:3] | .[]')
+		is "$bad" "" "$n/$(basename "$truth" .truth.json): the trace replayed to seq $seq gives the truth's page states"
+	done
+done
 diag "events over all traces:" "$(awk '{ printf "%s=%s ", $2, $1 }' "$tmp/counts")"
 done_testing

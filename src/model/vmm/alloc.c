@@ -14,6 +14,11 @@
 #include "model/vmm/trim.h"
 #include "model/vmm/vstate.h"
 
+const char *dz_event(unsigned from)
+{
+	return from == LOC_ZEROED ? "A1" : from == LOC_FREE ? "A2" : "A3";
+}
+
 unsigned next_color(struct vmm *v, struct vproc *p)
 {
 	uint16_t *c = p ? &p->next_color : &v->system_color;

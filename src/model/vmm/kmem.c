@@ -71,7 +71,7 @@ static struct err *kernel_page(struct vmm *v, bool ps, uint64_t va, uint64_t *pf
 	if (err)
 		return err;
 	trace_emit(v, &(struct vev){
-		.event = ps ? "H1" : "A1",
+		.event = ps ? "H1" : dz_event(from),
 		.what = ps ? "system paging structure allocated (never paged)"
 			   : "nonpaged system page allocated",
 		.has = VEV_PFN | VEV_VA | VEV_FROM | VEV_TO, .pfn = *pfn_ret, .va = va,

@@ -86,7 +86,7 @@ struct err *process_hyper_page(struct vmm *v, struct vproc *p, uint64_t va, bool
 	err = pt_write(v, p, 3, va, (pfn << 12) | PTE_HYPER);
 	if (err)
 		return err;
-	trace_emit(v, &(struct vev){ .event = "A1", .what = "hyperspace page of the process",
+	trace_emit(v, &(struct vev){ .event = dz_event(from), .what = "hyperspace page of the process",
 				    .has = VEV_PFN | VEV_VA | VEV_FROM | VEV_TO | VEV_PTE,
 				    .pfn = pfn, .va = va, .p = p, .from = from, .to = LOC_ACTIVE,
 				    .pte_before = 0, .pte_after = (pfn << 12) | PTE_HYPER });

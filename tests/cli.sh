@@ -48,4 +48,25 @@ grep -q "no page-table root" "$tmp/e"; ok $? "and the error says what is missing
 "$MMKD" "$tmp/empty" -c q 2> "$tmp/e"; is $? 2 "an empty file cannot be opened"
 grep -q "no physical memory" "$tmp/e"; ok $? "and says so"
 "$MMKD" --version | grep -q '^mmkd '; ok $? "--version"
+# -c may be repeated
+is "$("$MMKD" --json "$B" -c '? 1' -c '? 2' | jq -r .result.value | tr '\n' ' ')" "0x1 0x2 " "-c twice runs both, in order"
+# paging files: found beside a dump, given with --pagefile [N=]FILE, or missing (and said)
+P="$TD/pspaging"
+if [ -f "$P/tables_out.raw" ]; then
+	cp "$P/tables_out.raw" "$tmp/alone.raw"
+	"$MMKD" "$tmp/alone.raw" -c '.process ps.exe; !pte 40000000' > "$tmp/o" 2>&1
+	grep -q 'PDE: its table is in paging file 0 at offset 0x3b4; give --pagefile to read it' "$tmp/o"
+	ok $? "a table in the paging file without the paging file: says what to give"
+	"$MMKD" --json "$tmp/alone.raw" --pagefile "$P/tables_out.pagefile.sys" \
+		-c '.process ps.exe; !pte 40000000' > "$tmp/j"
+	is "$(jq -r 'select(.command == "!pte 40000000") | .result.levels[3].contents' "$tmp/j")" \
+		0x100000080 "--pagefile FILE: the PTE read from the table's copy in the paging file"
+	"$MMKD" --json "$tmp/alone.raw" --pagefile "0=$P/tables_out.pagefile.sys" -c .target > "$tmp/j"
+	is "$(jq -r '.result.paging_files[0].index' "$tmp/j")" 0 "--pagefile 0=FILE"
+	"$MMKD" "$tmp/alone.raw" --pagefile "16=$P/tables_out.pagefile.sys" -c q 2> "$tmp/e"
+	is $? 2 "--pagefile 16=FILE: out of range, exit 2"
+	"$MMKD" "$tmp/alone.raw" --pagefile "$tmp/nonexistent" -c q 2> "$tmp/e"
+	is $? 2 "--pagefile of a missing file: exit 2"
+	grep -q "cannot open paging file" "$tmp/e"; ok $? "and says which file"
+fi
 done_testing

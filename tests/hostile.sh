@@ -11,10 +11,11 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 base=$(ls "$TD"/*/*.raw 2>/dev/null | grep -v pagefile | sort -r | head -n1)
 [ -n "$base" ] || skip_all "no scenario dumps in $TD"
 
-# run CORRUPTION "COMMANDS" JQ-CHECK DESCRIPTION
+# run CORRUPTION "COMMANDS" JQ-CHECK DESCRIPTION  (EPROCESS in COMMANDS: the process planted)
 run() {
 	"$MODEL" plant "$1" "$base" "$tmp/h.raw" > "$tmp/plant.json" || { ok 1 "$4: cannot plant $1"; return; }
-	timeout 60 "$MMKD" --json "$tmp/h.raw" -c "$2; ? 1+1" > "$tmp/out" 2> "$tmp/err"
+	cmds=$(echo "$2" | sed "s/EPROCESS/$(jq -r .eprocess "$tmp/plant.json")/g")
+	timeout 60 "$MMKD" --json "$tmp/h.raw" -c "$cmds; ? 1+1" > "$tmp/out" 2> "$tmp/err"
 	st=$?
 	[ $st -le 1 ]; ok $? "$4: no crash or hang (exit $st)"
 	jq -s -e "$3" "$tmp/out" > /dev/null; ok $? "$4"
@@ -24,7 +25,7 @@ run() {
 run process-loop '!process 0 0' \
 	'.[0].ok and .[0].result.list_broken and (.[0].result.warnings[0] | test("loops back"))' \
 	"cyclic ActiveProcessLinks: !process 0 0 lists, then warns where the list loops"
-run vad-loop '.process 104; !vad' \
+run vad-loop '.process EPROCESS; !vad' \
 	'.[1].ok and .[1].result.tree_broken and (.[1].result.warnings[0] | test("VAD"))' \
 	"VAD tree with a loop: !vad stops and says the tree is broken"
 run list-outside '!pfnlist standby; !pfnlist modified' \
@@ -33,7 +34,7 @@ run list-outside '!pfnlist standby; !pfnlist modified' \
 run list-loop '!pfnlist standby; !pfnlist modified' \
 	'([.[0:2][] | .result.warnings[]?] | any(test("loops back")))' \
 	"page list with a loop: !pfnlist stops at the repeat"
-run process-dtb '.process 104; !vad' \
+run process-dtb '.process EPROCESS; !vad' \
 	'(.[0].ok | not) and (.[0].error.message | test("does not hold a PML4"))' \
 	"EPROCESS with a wild DTB: .process refuses it and says why"
 run process-dtb '!process 0 1; !memusage 1' \

@@ -69,7 +69,7 @@ is "$(echo "$last" | jq -r '.result.events[1].transition')" "Z -> V: first acces
 	"the first touch is a demand-zero fault"
 pfn=$(echo "$last" | jq -r '.result.observations[2].pfn')
 h=$("$MMKD" --json --model "$dz" -c ".model step 3; .model step; !pfnhist $pfn" 2>&1 | tail -n1)
-is "$(echo "$h" | jq -r '[.result.events[] | select(.observed)] | .[-1].transition')" "A1/H1" \
+is "$(echo "$h" | jq -r '[.result.events[] | select(.observed)] | .[-1].transition')" "A1" \
 	"!pfnhist names the fault that took the page from the zeroed list (A1)"
 
 # .model do: a statement of the user's, then a snapshot named do1

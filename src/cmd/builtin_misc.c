@@ -281,6 +281,20 @@ static struct err *target_run(struct ext_ctx *ctx, const struct ext_args *args, 
 	out_u64(o, "pages", pages, OUT_DEC);
 	out_printf(o, "CPUs:     %zu%s\n", t->ncpus, t->ncpus ? "" : " (no register state)");
 	out_u64(o, "cpus", t->ncpus, OUT_DEC);
+	out_list_begin(o, "paging_files");
+	for (i = 0; i < PAGEFILE_MAX; i++) {
+		const struct pagefile_image *pf = snap->pagefiles[i];
+
+		if (!pf)
+			continue;
+		out_printf(o, "Paging file %zu: %s (%" PRIu64 " MiB)\n", i, pf->path, pf->len >> 20);
+		out_record_begin(o);
+		out_u64(o, "index", i, OUT_DEC);
+		out_str(o, "path", pf->path);
+		out_u64(o, "bytes", pf->len, OUT_DEC);
+		out_end(o);
+	}
+	out_end(o);
 	err = session_ensure_dtb(s, snap);
 	if (err) {
 		out_printf(o, "DTB:      not found (%s)\n", err->message);

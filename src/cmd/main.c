@@ -59,7 +59,8 @@ static void usage(FILE *f)
 		"  -s FILE | -s -       run commands from a file or stdin, then exit\n"
 		"  --json               one JSON object per command on stdout (JSON Lines)\n"
 		"  --profile FILE       type layout profile (ISF JSON); default: built-in Win7 x64\n"
-		"  --pagefile FILE      paging file image\n"
+		"  --pagefile [N=]FILE  paging file image N (default 0); <dump>.pagefile.sys is found\n"
+		"                       beside a dump\n"
 		"  --dtb HEX            kernel page-table root (physical address of the PML4)\n"
 		"  --format NAME        force a dump format (raw)\n"
 		"  --libvirt DOMAIN     attach read-only to a running libvirt guest\n"
@@ -117,7 +118,8 @@ int main(int argc, char **argv)
 	struct err *err;
 	bool ok = true, have_dtb = false;
 	uint64_t dtb = 0;
-	char *pagefile = NULL;
+	const char *pagefiles[64];
+	size_t npagefiles = 0;
 	int c, status;
 
 	dumps = calloc((size_t)argc + 1, sizeof(*dumps));
@@ -154,7 +156,8 @@ int main(int argc, char **argv)
 			profile = optarg;
 			break;
 		case OPT_PAGEFILE:
-			pagefile = optarg;
+			if (npagefiles < ARRAY_SIZE(pagefiles))
+				pagefiles[npagefiles++] = optarg;
 			break;
 		case OPT_FORMAT:
 			format = optarg;
@@ -216,8 +219,23 @@ int main(int argc, char **argv)
 	}
 	s.have_user_dtb = have_dtb;
 	s.user_dtb = dtb;
-	if (pagefile && !(s.pagefile = strdup(pagefile)))
-		goto oom;
+	for (i = 0; i < npagefiles; i++) {
+		/* --pagefile FILE is paging file 0; --pagefile N=FILE names the index */
+		const char *eq = strchr(pagefiles[i], '=');
+		char *end;
+		unsigned long n = 0;
+
+		if (eq) {
+			n = strtoul(pagefiles[i], &end, 10);
+			if (end != eq || end == pagefiles[i]) {
+				eq = NULL; /* a file name with '=' in it */
+				n = 0;
+			}
+		}
+		err = session_add_pagefile(&s, (unsigned)n, eq ? eq + 1 : pagefiles[i]);
+		if (err)
+			goto open_error;
+	}
 	if (profile) {
 		err = session_load_profile(&s, profile);
 		if (err)
@@ -275,8 +293,6 @@ int main(int argc, char **argv)
 	free(cmds_buf);
 	return status;
 
-oom:
-	err = err_nomem;
 open_error:
 	fprintf(stderr, "mmkd: %s\n", err->message);
 	err_destroy(err);

@@ -35,6 +35,7 @@ struct planter {
 	struct kernel_info *k;
 	int fd;			/* the copy */
 	uint64_t pfn, address;	/* what was corrupted */
+	uint64_t eprocess, pid;	/* the process it belongs to, 0 if none */
 	const char *expect;	/* invariant !mmcheck should report */
 };
 
@@ -184,6 +185,8 @@ static struct err *plant_one(struct planter *pl, const char *name)
 	err = user_process(pl, &p);
 	if (err)
 		return err;
+	pl->eprocess = p.eprocess;
+	pl->pid = p.pid;
 	if (!strcmp(name, "ws-size")) {
 		pl->address = p.eprocess;
 		pl->pfn = ~0ULL;
@@ -353,7 +356,12 @@ struct err *plant_corruption(const char *name, const char *in, const char *out, 
 			fprintf(report, "\"pfn\": \"0x%" PRIx64 "\", ", pl.pfn);
 		else
 			fprintf(report, "\"pfn\": null, ");
-		fprintf(report, "\"address\": \"0x%" PRIx64 "\"}\n", pl.address);
+		fprintf(report, "\"address\": \"0x%" PRIx64 "\", ", pl.address);
+		if (pl.eprocess)
+			fprintf(report, "\"eprocess\": \"0x%" PRIx64 "\", \"pid\": %" PRIu64 "}\n",
+				pl.eprocess, pl.pid);
+		else
+			fprintf(report, "\"eprocess\": null, \"pid\": null}\n");
 	}
 	if (pl.fd >= 0)
 		close(pl.fd);

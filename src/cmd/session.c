@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/builtins.h"
 #include "cmd/expr.h"
@@ -30,6 +31,10 @@ struct err *session_init(struct session *s, enum out_mode mode, FILE *fp)
 
 static void snapshot_deinit(struct snapshot *snap)
 {
+	unsigned i;
+
+	for (i = 0; i < PAGEFILE_MAX; i++)
+		pagefile_image_close(snap->pagefiles[i]);
 	kinfo_destroy(snap->k);
 	err_destroy(snap->dtb_err);
 	err_destroy(snap->k_err);
@@ -59,7 +64,8 @@ void session_deinit(struct session *s)
 	free(s->views);
 	profile_destroy(s->prof);
 	out_deinit(&s->out);
-	free(s->pagefile);
+	for (i = 0; i < PAGEFILE_MAX; i++)
+		free(s->pagefile[i]);
 	model_live_free(s->model);
 	memset(s, 0, sizeof(*s));
 }
@@ -94,6 +100,54 @@ struct err *session_add_target(struct session *s, struct target *t, const char *
 	return NULL;
 }
 
+/* Paging files of a new snapshot: --pagefile, else the reference VMM's <stem>.pagefile.sys
+ * beside the dump (paging file 0). */
+static struct err *snapshot_pagefiles(struct session *s, struct snapshot *snap, const char *path)
+{
+	_cleanup_free_ char *beside = NULL;
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	struct err *err;
+	unsigned i;
+
+	for (i = 0; i < PAGEFILE_MAX; i++) {
+		if (!s->pagefile[i])
+			continue;
+		err = pagefile_image_open(s->pagefile[i], &snap->pagefiles[i]);
+		if (err)
+			return err;
+	}
+	if (snap->pagefiles[0] || !path)
+		return NULL;
+	if (!dot || (slash && dot < slash))
+		dot = path + strlen(path);
+	if (asprintf(&beside, "%.*s.pagefile.sys", (int)(dot - path), path) < 0)
+		return err_nomem;
+	if (access(beside, R_OK) == 0)
+		err_destroy(pagefile_image_open(beside, &snap->pagefiles[0]));
+	return NULL;
+}
+
+struct err *session_add_pagefile(struct session *s, unsigned index, const char *path)
+{
+	struct err *err;
+	size_t i;
+
+	if (index >= PAGEFILE_MAX)
+		return err_create(ERR_INVALID_ARG, "paging file index %u is out of range (0-%u)", index,
+				  PAGEFILE_MAX - 1);
+	free(s->pagefile[index]);
+	if (!(s->pagefile[index] = strdup(path)))
+		return err_nomem;
+	for (i = 0; i < s->nsnaps; i++) {
+		pagefile_image_close(s->snaps[i].pagefiles[index]);
+		s->snaps[i].pagefiles[index] = NULL;
+		err = pagefile_image_open(path, &s->snaps[i].pagefiles[index]);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
 struct err *session_open_dump(struct session *s, const char *path, const char *format)
 {
 	struct target *t = NULL;
@@ -103,7 +157,10 @@ struct err *session_open_dump(struct session *s, const char *path, const char *f
 	if (err)
 		return err;
 	base = strrchr(path, '/');
-	return session_add_target(s, t, base ? base + 1 : path);
+	err = session_add_target(s, t, base ? base + 1 : path);
+	if (!err)
+		err = snapshot_pagefiles(s, &s->snaps[s->nsnaps - 1], path);
+	return err;
 }
 
 struct err *session_load_profile(struct session *s, const char *path)
@@ -287,6 +344,7 @@ static void refresh_view(struct session *s, size_t i)
 	v->dtb_source = sn->dtb_source;
 	v->k = sn->k;
 	v->name = sn->name;
+	v->pagefiles = sn->pagefiles;
 }
 
 static struct err *ctx_ensure_snap(struct ext_ctx *ctx, size_t index)

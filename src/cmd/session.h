@@ -15,6 +15,7 @@
 #include "core/out.h"
 #include "ext/ext.h"
 #include "model/pte.h"
+#include "targets/pagefile.h"
 
 struct err;
 struct profile;
@@ -36,6 +37,7 @@ struct snapshot {
 	struct err *k_err;	/* remembered kernel bootstrap failure (owned) */
 	uint64_t cur_eprocess;	/* default current process: the CPU's, else System */
 	struct as cur_as;	/* its address space */
+	struct pagefile_image *pagefiles[PAGEFILE_MAX]; /* paging file images (owned), by index */
 };
 
 struct model_live;
@@ -57,7 +59,7 @@ struct session {
 	bool interactive;
 	bool quit;
 	unsigned failures;	/* commands that failed */
-	char *pagefile;		/* --pagefile (owned) */
+	char *pagefile[PAGEFILE_MAX]; /* --pagefile [N=]FILE (owned): for every snapshot */
 	void *hooks;		/* optional: opaque data for live/model extensions */
 	struct model_live *model; /* mmkd --model (owned), NULL otherwise */
 };
@@ -71,6 +73,12 @@ void session_deinit(struct session *s);
  * @format: force a format by name, or NULL.
  */
 struct err *session_open_dump(struct session *s, const char *path, const char *format);
+
+/**
+ * session_add_pagefile() - use the paging file image @path as paging file @index of every
+ * snapshot, opened and following (--pagefile). Replaces one found beside a dump.
+ */
+struct err *session_add_pagefile(struct session *s, unsigned index, const char *path);
 
 /** session_add_target() - append an already open target (ownership passes to the session). */
 struct err *session_add_target(struct session *s, struct target *t, const char *name);

@@ -31,6 +31,7 @@ struct err;
 struct profile;
 struct target;
 struct kernel_info;
+struct pagefile_image;
 
 enum ext_needs {
 	NEEDS_DTB = 1 << 0,	/* kernel page tables (DTB and auto-entry) */
@@ -90,6 +91,7 @@ struct ext_snap {
 	const char *dtb_source;
 	struct kernel_info *k;	 /* kernel globals, NULL if not bootstrapped */
 	const char *name;	 /* file name */
+	struct pagefile_image *const *pagefiles; /* paging file images by index (entries may be NULL) */
 };
 
 struct ext_ctx {

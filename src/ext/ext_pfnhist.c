@@ -18,7 +18,7 @@
 #include "model/observe.h"
 
 static void event_json(struct out *o, enum page_state from, enum page_state to, size_t i,
-		       bool observed, const struct hist_edge *e)
+		       bool observed, const struct hist_edge *e, const char *evidence)
 {
 	out_record_begin(o);
 	out_str(o, "from", page_state_long(from));
@@ -30,6 +30,8 @@ static void event_json(struct out *o, enum page_state from, enum page_state to, 
 	out_bool(o, "observed", observed);
 	out_str(o, "transition", e ? e->rows : NULL);
 	out_str(o, "what", e ? e->what : NULL);
+	if (evidence && *evidence)
+		out_str(o, "evidence", evidence);
 	out_end(o);
 }
 
@@ -115,8 +117,11 @@ static struct err *one_page(struct ext_ctx *ctx, uint64_t pfn, struct out *o)
 		out_printf(o, "Transitions:\n");
 	for (i = 0; i + 1 < ctx->nsnaps; i++) {
 		struct obs_change c;
+		struct pair_evidence ev;
 
-		pfn_change(&obs[i], &obs[i + 1], &c);
+		pfn_pair_evidence(ctx->snaps[i].k, ctx->snaps[i].sm, ctx->snaps[i + 1].k,
+				  ctx->snaps[i + 1].sm, &obs[i], &obs[i + 1], &ev);
+		pfn_change(&obs[i], &obs[i + 1], &ev, &c);
 		if (c.unchanged || c.nsteps < 0) {
 			out_printf(o, "  %zu -> %zu  %s%s%s\n", i, i + 1,
 				   c.unchanged ? "no change" : "unknown",
@@ -131,8 +136,10 @@ static struct err *one_page(struct ext_ctx *ctx, uint64_t pfn, struct out *o)
 			out_printf(o, "  %-8s  %-8s  %-12s %s (%s -> %s)\n", s ? "" : pair,
 				   c.observed ? "observed" : "inferred", e->rows, e->what,
 				   page_state_short(e->from), page_state_short(e->to));
-			event_json(o, e->from, e->to, i, c.observed, e);
+			event_json(o, e->from, e->to, i, c.observed, e, c.note);
 		}
+		if (*c.note)
+			out_printf(o, "            because %s\n", c.note);
 	}
 	out_end(o);
 	free(obs);
@@ -192,7 +199,7 @@ static struct err *summary_pair(struct ext_ctx *ctx, size_t i, struct progress *
 	const struct kernel_info *ka = ctx->snaps[i].k, *kb = ctx->snaps[i + 1].k;
 	struct kind_count *kc = NULL;
 	size_t n = 0, cap = 0, r, j;
-	uint64_t changed = 0, done = 0, total = kinfo_ram_pages(ka);
+	uint64_t changed = 0, done = 0, unreadable = 0, total = kinfo_ram_pages(ka);
 
 	for (r = 0; r < ka->nruns; r++) {
 		uint64_t pfn = ka->runs[r].base_page, end = pfn + ka->runs[r].page_count;
@@ -202,21 +209,29 @@ static struct err *summary_pair(struct ext_ctx *ctx, size_t i, struct progress *
 			struct obs_change c;
 			char key[96];
 			int s;
+			struct pair_evidence ev;
+			struct mmpfn pa, pb;
+			struct err *err;
 
 			if ((++done & 0xFFF) == 0)
 				progress_update(prog, done, total);
-			/* cheap observations: state and mapping identity, no owner lookups */
-			memset(&a, 0, sizeof(a));
-			memset(&b, 0, sizeof(b));
-			if (pfn_read(ka, pfn, &a.p) || pfn_read(kb, pfn, &b.p))
+			/* a cheap look first: state and mapping identity */
+			err = pfn_read(ka, pfn, &pa);
+			if (!err)
+				err = pfn_read(kb, pfn, &pb);
+			if (err) {
+				unreadable++;
+				err_destroy(err);
 				continue;
-			a.ok = b.ok = true;
-			a.state = page_state_of(&a.p);
-			b.state = page_state_of(&b.p);
-			if (a.state == b.state && a.p.pte_address == b.p.pte_address &&
-			    a.p.pte_frame == b.p.pte_frame)
+			}
+			if (page_state_of(&pa) == page_state_of(&pb) &&
+			    pa.pte_address == pb.pte_address && pa.pte_frame == pb.pte_frame)
 				continue;
-			pfn_change(&a, &b, &c);
+			/* a change: observe it fully, with what each snapshot says of the other */
+			pfn_observe(ka, ctx->snaps[i].sm, pfn, &a);
+			pfn_observe(kb, ctx->snaps[i + 1].sm, pfn, &b);
+			pfn_pair_evidence(ka, ctx->snaps[i].sm, kb, ctx->snaps[i + 1].sm, &a, &b, &ev);
+			pfn_change(&a, &b, &ev, &c);
 			if (c.unchanged)
 				continue;
 			changed++;
@@ -238,6 +253,10 @@ static struct err *summary_pair(struct ext_ctx *ctx, size_t i, struct progress *
 	out_u64(o, NULL, i + 1, OUT_DEC);
 	out_end(o);
 	out_u64(o, "changed", changed, OUT_DEC);
+	out_u64(o, "unreadable", unreadable, OUT_DEC);
+	if (unreadable)
+		out_printf(o, "  (%" PRIu64 " PFN entries could not be read in one of the two)\n",
+			   unreadable);
 	out_list_begin(o, "transitions");
 	for (j = 0; j < n; j++) {
 		out_printf(o, "  %8" PRIu64 "  %-8s  %-5s -> %-5s e.g. %-8" PRIx64 " %s\n",

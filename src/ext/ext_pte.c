@@ -76,6 +76,8 @@ static struct err *pte_range(struct ext_ctx *ctx, uint64_t start, uint64_t end, 
 		return err_create(ERR_INVALID_ARG,
 				  "range of %" PRIu64 " pages is too large (limit %llu)", npages,
 				  (unsigned long long)PTE_RANGE_MAX);
+	unsigned offline = 0;
+
 	out_printf(o, "%-17s %-17s %-17s %s\n", "VA", "PTE at", "contains", "state");
 	out_list_begin(o, "ptes");
 	for (va = start;; va += 0x1000) {
@@ -91,10 +93,13 @@ static struct err *pte_range(struct ext_ctx *ctx, uint64_t start, uint64_t end, 
 			break;
 		}
 		pte_walk(ctx->pas, sm, va, &w);
+		pte_walk_offline(&w, ctx->s->t, ctx->s->pagefiles);
 		ptefmt_summary(&w, summary, sizeof(summary));
 		out_printf(o, "%016" PRIx64 "  %016" PRIX64 "  ", va, w.addr[3]);
 		if (w.nread == 4)
 			out_printf(o, "%016" PRIX64 "  ", w.entry[3]);
+		else if (w.stop_level + (int)w.noff == 3 && ++offline)
+			out_printf(o, "%016" PRIX64 "* ", w.off_entry[3]);
 		else
 			out_printf(o, "%-16s  ", "-");
 		out_printf(o, "%s\n", summary);
@@ -107,6 +112,8 @@ static struct err *pte_range(struct ext_ctx *ctx, uint64_t start, uint64_t end, 
 			break;
 	}
 	out_end(o);
+	if (offline)
+		out_printf(o, "* read from a page table in transition or in the paging file\n");
 	return NULL;
 }
 
@@ -180,6 +187,7 @@ static struct err *pte_run(struct ext_ctx *ctx, const struct ext_args *args, str
 	if (!is_canonical(va))
 		return err_create(ERR_INVALID_ARG, "%#" PRIx64 " is not a canonical address", va);
 	pte_walk(ctx->pas, sm, va, &w);
+	pte_walk_offline(&w, ctx->s->t, ctx->s->pagefiles);
 	ptefmt_print(o, &w);
 	out_u64(o, "va", va, OUT_HEX);
 	ptefmt_json_walk(o, &w);

@@ -37,7 +37,7 @@ static void observe_in(struct ext_ctx *ctx, size_t i, uint64_t eprocess, uint64_
 	if (!err && !dtb_is_pml4(s->t, p.dtb, &index))
 		err = err_create(ERR_FORMAT, "DirBase %#" PRIx64 " holds no PML4", p.dtb);
 	if (err) {
-		va_observe(NULL, NULL, NULL, va, ob);
+		va_observe(NULL, NULL, NULL, NULL, va, ob);
 		snprintf(ob->why, sizeof(ob->why), "%s", err->message);
 		err_destroy(err);
 		return;
@@ -48,7 +48,7 @@ static void observe_in(struct ext_ctx *ctx, size_t i, uint64_t eprocess, uint64_
 		return;
 	}
 	as_init_x64(as, s->t, p.dtb, "process");
-	va_observe(s->k, as, s->sm, va, ob);
+	va_observe(s->k, as, s->sm, s->pagefiles, va, ob);
 	free(as);
 }
 

@@ -110,7 +110,37 @@ void ptefmt_print(struct out *o, const struct pte_walk *w)
 	if (w->unreadable)
 		out_printf(o, "%*sunable to read the %s: %s\n", w->nread * PTEFMT_COL, "",
 			   ptefmt_level_names[w->nread], w->why);
+	ptefmt_print_offline(o, w);
 	out_printf(o, "\n");
+}
+
+void ptefmt_print_offline(struct out *o, const struct pte_walk *w)
+{
+	unsigned l, first = (unsigned)(w->stop_level + 1);
+	char buf[64];
+
+	for (l = first; l < first + w->noff; l++) {
+		const struct pte_info *pi = &w->off_info[l];
+
+		if (w->off_in_file[l])
+			out_printf(o, "%s read from its table's copy in paging file %u at %#" PRIx64
+				      ": contains %016" PRIX64 "\n",
+				   ptefmt_level_names[l], w->off_file[l], w->off_where[l], w->off_entry[l]);
+		else
+			out_printf(o, "%s read from its table's page in transition (pfn %" PRIx64
+				      "): contains %016" PRIX64 "\n",
+				   ptefmt_level_names[l], w->off_where[l] >> 12, w->off_entry[l]);
+		if (pi->kind == PTE_KIND_VALID || pi->kind == PTE_KIND_LARGE) {
+			char flags[12];
+
+			pte_flags(w->off_entry[l], pi->kind == PTE_KIND_LARGE, flags);
+			out_printf(o, "    pfn %-10" PRIx64 "%s\n", pi->pfn, flags);
+		} else {
+			ptefmt_details(o, pi, 4, buf, sizeof(buf));
+		}
+	}
+	if (w->off_blocked)
+		out_printf(o, "%s: %s\n", ptefmt_level_names[first + w->noff], w->off_why);
 }
 
 void ptefmt_summary(const struct pte_walk *w, char *buf, size_t len)
@@ -123,7 +153,7 @@ void ptefmt_summary(const struct pte_walk *w, char *buf, size_t len)
 		snprintf(buf, len, "PXE unreadable");
 		return;
 	}
-	pi = &w->info[l];
+	pi = pte_walk_deepest(w, &l);
 	if (w->valid) {
 		pte_flags(w->entry[l], w->large, flags);
 		snprintf(buf, len, "%spfn %" PRIx64 " %s", w->large ? "LARGE PAGE " : "", w->pfn,
@@ -227,7 +257,23 @@ void ptefmt_json_walk(struct out *o, const struct pte_walk *w)
 		ptefmt_json_entry(o, w->addr[l], &w->info[l]);
 		out_end(o);
 	}
+	/* entries of tables in transition or in the paging file, read where they are */
+	for (l = (unsigned)(w->stop_level + 1); l < (unsigned)(w->stop_level + 1) + w->noff; l++) {
+		out_record_begin(o);
+		out_str(o, "name", ptefmt_level_names[l]);
+		ptefmt_json_entry(o, w->addr[l], &w->off_info[l]);
+		out_str(o, "read_from", w->off_in_file[l] ? "paging file" : "transition page");
+		if (w->off_in_file[l]) {
+			out_u64(o, "pagefile", w->off_file[l], OUT_DEC);
+			out_u64(o, "file_offset", w->off_where[l], OUT_HEX);
+		} else {
+			out_u64(o, "physical_address", w->off_where[l], OUT_HEX);
+		}
+		out_end(o);
+	}
 	out_end(o);
+	if (w->off_blocked)
+		out_str(o, "tables_unread", w->off_why);
 	if (w->stop_level < 0) {
 		out_str(o, "state", "unreadable");
 		return;
@@ -244,6 +290,12 @@ void ptefmt_json_walk(struct out *o, const struct pte_walk *w)
 		out_str(o, "unreadable_level", ptefmt_level_names[w->nread]);
 		return;
 	}
-	ptefmt_json_state(o, &w->info[w->stop_level], 0);
+	{
+		int deepest;
+		const struct pte_info *pi = pte_walk_deepest(w, &deepest);
+
+		/* the state of the deepest entry read: where the VA's data is */
+		ptefmt_json_state(o, pi, 0);
+	}
 	out_str(o, "stop_level", ptefmt_level_names[w->stop_level]);
 }

@@ -38,4 +38,7 @@ void ptefmt_json_entry(struct out *o, uint64_t addr, const struct pte_info *pi);
 /** JSON state/protection keys for a final entry. */
 void ptefmt_json_state(struct out *o, const struct pte_info *pi, uint64_t pa);
 
+/** ptefmt_print_offline() - the entries read below a transition or paging-file entry. */
+void ptefmt_print_offline(struct out *o, const struct pte_walk *w);
+
 #endif

@@ -62,7 +62,7 @@ const char *page_state_long(enum page_state s)
  * ordered so that the paths the matrix calls normal come out (M->Mwip->S "the normal
  * outpaging", Mwip->Awip->A, A->S->(R1)->Srip); releases come last. */
 static const struct hist_edge edges[] = {
-	{ PS_ZEROED, PS_ACTIVE, "A1/H1", "demand-zero fault took it from the zeroed list", true },
+	{ PS_ZEROED, PS_ACTIVE, "A1", "demand-zero fault took it from the zeroed list", true },
 	{ PS_ZEROED, PS_SRIP, "E1", "taken from the zeroed list for a hard-fault read", true },
 	{ PS_ZEROED, PS_BAD, "G2", "cached on the zeroed-page SList", false },
 	{ PS_FREE, PS_ZEROED, "G1", "zeroed by the zero page thread", false },
@@ -80,21 +80,121 @@ static const struct hist_edge edges[] = {
 	  false },
 	{ PS_MODIFIED, PS_MWIP, "C1", "the modified page writer started writing it", false },
 	{ PS_MODIFIED, PS_ACTIVE, "D3", "soft fault from the modified list", false },
-	{ PS_MODIFIED, PS_FREE, "F1b/F3", "released while on the modified list", false },
+	{ PS_MODIFIED, PS_FREE, "F1b/F2/F3", "released while on the modified list", false },
 	{ PS_MWIP, PS_AWIP, "D4", "soft fault while its write was in flight", false },
 	{ PS_MWIP, PS_STANDBY, "C2", "write completed: moved to the standby list", false },
 	{ PS_AWIP, PS_ACTIVE, "C3", "write completed while the page was active", false },
-	{ PS_STANDBY, PS_ACTIVE, "D1/D2", "soft fault from the standby list", false },
+	{ PS_STANDBY, PS_ACTIVE, "D1/D2/D5", "soft fault from the standby list", false },
 	{ PS_STANDBY, PS_ACTIVE, "R1+A3", "repurposed for a demand-zero fault of another owner",
 	  true },
 	{ PS_STANDBY, PS_SRIP, "R1+E1", "repurposed for a hard-fault read", true },
 	{ PS_STANDBY, PS_BAD, "R1", "repurpose in progress", true },
-	{ PS_STANDBY, PS_FREE, "F1b/F3", "released while on the standby list", false },
+	{ PS_STANDBY, PS_FREE, "F1b/F2/F3", "released while on the standby list", false },
 	{ PS_SRIP, PS_ACTIVE, "E2/E7", "read completed for the faulting page", false },
 	{ PS_SRIP, PS_STANDBY, "E3/E5", "read completed for a prefetched page", false },
 	{ PS_SRIP, PS_FREE, "E6/E8", "read discarded (released during the read, or lost a collision)",
 	  false },
 };
+
+/* The same transitions of a paging structure, whose rows are in group H (transitions.md
+ * §2.H): created (H1), trimmed (H3), written (H4), brought back by a fault below it (H6). */
+static const struct hist_edge ps_edges[] = {
+	{ PS_ZEROED, PS_ACTIVE, "H1", "paging structure created from the zeroed list", true },
+	{ PS_FREE, PS_ACTIVE, "H1", "paging structure created from the free list", true },
+	{ PS_ACTIVE, PS_STANDBY, "H3", "paging structure trimmed while clean", false },
+	{ PS_ACTIVE, PS_MODIFIED, "H3", "paging structure trimmed while dirty", false },
+	{ PS_MODIFIED, PS_MWIP, "H4", "the modified page writer started writing the paging structure",
+	  false },
+	{ PS_MWIP, PS_STANDBY, "H4", "paging structure written: moved to the standby list", false },
+	{ PS_STANDBY, PS_ACTIVE, "H6", "paging structure brought back by a soft fault", false },
+	{ PS_MODIFIED, PS_ACTIVE, "H6", "paging structure brought back by a soft fault", false },
+	{ PS_SRIP, PS_ACTIVE, "H6", "paging structure read back for a fault below it", false },
+};
+
+/* Releases to the free list, named by what freed the page (§2.F): [from][why]. */
+static const struct hist_edge releases[][4] = {
+	{ { PS_ACTIVE, PS_FREE, "F1", "decommitted", false },
+	  { PS_ACTIVE, PS_FREE, "F2", "released (the whole reservation)", false },
+	  { PS_ACTIVE, PS_FREE, "F3", "freed at process exit", false },
+	  { PS_ACTIVE, PS_FREE, "B4", "released by a trim as an all-zero page", false } },
+	{ { PS_STANDBY, PS_FREE, "F1b", "decommitted while on the standby list", false },
+	  { PS_STANDBY, PS_FREE, "F2", "released while on the standby list", false },
+	  { PS_STANDBY, PS_FREE, "F3", "freed at process exit from the standby list", false },
+	  { PS_COUNT, PS_COUNT, NULL, NULL, false } },
+	{ { PS_MODIFIED, PS_FREE, "F1b", "decommitted while on the modified list", false },
+	  { PS_MODIFIED, PS_FREE, "F2", "released while on the modified list", false },
+	  { PS_MODIFIED, PS_FREE, "F3", "freed at process exit from the modified list", false },
+	  { PS_COUNT, PS_COUNT, NULL, NULL, false } },
+};
+
+const struct hist_edge *hist_edge_release(enum page_state from, enum hist_release why)
+{
+	int row = from == PS_ACTIVE ? 0 : from == PS_STANDBY ? 1 : from == PS_MODIFIED ? 2 : -1;
+
+	if (row < 0 || !releases[row][why].rows)
+		return NULL;
+	return &releases[row][why];
+}
+
+/* A paging structure read back from the paging file in one step (H6 with E1+E2 folded). */
+static const struct hist_edge ps_reads[] = {
+	{ PS_ZEROED, PS_ACTIVE, "H6", "paging structure read back from the paging file", true },
+	{ PS_FREE, PS_ACTIVE, "H6", "paging structure read back from the paging file", true },
+	{ PS_STANDBY, PS_ACTIVE, "R1+H6", "repurposed to read a paging structure back", true },
+};
+
+const struct hist_edge *hist_edge_ps(const struct hist_edge *e)
+{
+	size_t i;
+
+	for (i = 0; e && i < ARRAY_SIZE(ps_edges); i++)
+		if (ps_edges[i].from == e->from && ps_edges[i].to == e->to &&
+		    ps_edges[i].new_owner == e->new_owner)
+			return &ps_edges[i];
+	return e;
+}
+
+/* The same when the parent entry could not be read before (its own table was out): the
+ * paging structure was created (H1) or read back (H6), the snapshots cannot tell which. */
+static const struct hist_edge ps_either[] = {
+	{ PS_ZEROED, PS_ACTIVE, "H1/H6", "paging structure created, or read back from the paging "
+	  "file", true },
+	{ PS_FREE, PS_ACTIVE, "H1/H6", "paging structure created, or read back from the paging "
+	  "file", true },
+};
+
+const struct hist_edge *hist_edge_ps_read(enum page_state from, bool certain)
+{
+	const struct hist_edge *t = certain ? ps_reads : ps_either;
+	size_t i, n = certain ? ARRAY_SIZE(ps_reads) : ARRAY_SIZE(ps_either);
+
+	for (i = 0; i < n; i++)
+		if (t[i].from == from)
+			return &t[i];
+	return NULL;
+}
+
+int hist_path_via(enum page_state from, enum page_state mid, enum page_state to,
+		  bool owner_changed, const struct hist_edge **steps, int max)
+{
+	const struct hist_edge *a[HIST_MAX_PATH], *b[HIST_MAX_PATH];
+	int best = -1, split, i;
+
+	/* the owner change happens in the first or in the second part: take the shorter */
+	for (split = 0; split < (owner_changed ? 2 : 1); split++) {
+		int na = hist_path(from, mid, owner_changed && split == 0, a, HIST_MAX_PATH);
+		int nb = hist_path(mid, to, owner_changed && split == 1, b, HIST_MAX_PATH);
+
+		if (na <= 0 || nb <= 0 || na + nb > max || (best >= 0 && na + nb >= best))
+			continue;
+		for (i = 0; i < na; i++)
+			steps[i] = a[i];
+		for (i = 0; i < nb; i++)
+			steps[na + i] = b[i];
+		best = na + nb;
+	}
+	return best;
+}
 
 const struct hist_edge *hist_edges(size_t *n_ret)
 {

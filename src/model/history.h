@@ -62,6 +62,33 @@ const struct hist_edge *hist_edge_find(enum page_state from, enum page_state to,
 int hist_path(enum page_state from, enum page_state to, bool owner_changed,
 	      const struct hist_edge **steps, int max);
 
+/**
+ * hist_path_via() - the shortest legal path from @from to @to through @mid (evidence showed
+ * the page passed through @mid). Return: steps, or -1.
+ */
+int hist_path_via(enum page_state from, enum page_state mid, enum page_state to,
+		  bool owner_changed, const struct hist_edge **steps, int max);
+
+/** hist_edge_ps() - the group-H row of transition @e for a paging structure (or @e). */
+const struct hist_edge *hist_edge_ps(const struct hist_edge *e);
+
+/** hist_edge_ps_read() - a paging structure read back from the paging file in one step
+ * (H6), from a page that was @from; with @certain false, "created or read back" (H1/H6).
+ * NULL if none. */
+const struct hist_edge *hist_edge_ps_read(enum page_state from, bool certain);
+
+/** How a page was released (§2.F, B4), as its old PTE or its owner shows. */
+enum hist_release {
+	HIST_DECOMMIT,	/* PTE now DEC: F1 (active) or F1b (on a list) */
+	HIST_RELEASE,	/* PTE now zero, the VAD gone: F2 */
+	HIST_EXIT,	/* the owner process is gone: F3 */
+	HIST_ZERO_TRIM, /* PTE now demand-zero: an all-zero page released by a trim (B4) */
+};
+
+/** hist_edge_release() - the release of a page in state @from (A, S or M) to the free
+ * list, by @why; NULL when that release cannot start there (B4 from a list). */
+const struct hist_edge *hist_edge_release(enum page_state from, enum hist_release why);
+
 /** The whole edge table (for tests and documentation). */
 const struct hist_edge *hist_edges(size_t *n_ret);
 

@@ -272,3 +272,17 @@ struct err *process_find_name(const struct kernel_info *k, const char *name,
 	return err_create(ERR_NOT_FOUND, "no process named %s%s", name,
 			  res.broken ? " (the process list is broken: see !process 0 0)" : "");
 }
+
+bool process_is_linked(const struct kernel_info *k, uint64_t eprocess)
+{
+	uint64_t links = eprocess + k->l.eprocess.active_process_links.offset, flink, blink;
+	struct err *err = as_read_u64(k->kas, links, &flink, "ActiveProcessLinks.Flink");
+
+	if (!err)
+		err = as_read_u64(k->kas, flink + 8, &blink, "ActiveProcessLinks.Blink");
+	if (err) {
+		err_destroy(err);
+		return false;
+	}
+	return blink == links;
+}

@@ -65,6 +65,12 @@ struct err *process_find(const struct kernel_info *k, uint64_t addr_or_pid,
 			 struct process_info *ret);
 
 /**
+ * process_is_linked() - is the process at @eprocess still on the active process list (its
+ * ActiveProcessLinks.Flink's Blink points back at it)? An exited process is unlinked.
+ */
+bool process_is_linked(const struct kernel_info *k, uint64_t eprocess);
+
+/**
  * process_find_name() - the one process whose ImageFileName is @name (case-insensitive;
  * ImageFileName keeps 15 characters, so a longer @name matches its first 15).
  * Return: NULL; ERR_NOT_FOUND when none has it; ERR_INVALID_ARG naming the pids when

@@ -10,6 +10,8 @@
 #include "core/as.h"
 #include "core/err.h"
 #include "core/util.h"
+#include "targets/pagefile.h"
+#include "targets/target.h"
 
 void selfmap_init(struct selfmap *sm, unsigned index)
 {
@@ -370,4 +372,63 @@ void pte_walk(struct as *as, const struct selfmap *sm, uint64_t va, struct pte_w
 			w->pa = (w->pfn << 12) | (va & 0xFFF);
 		}
 	}
+}
+
+void pte_walk_offline(struct pte_walk *w, struct target *t, struct pagefile_image *const *files)
+{
+	const struct pte_info *up;
+	int l;
+
+	w->noff = 0;
+	w->off_blocked = false;
+	if (w->stop_level < 0 || w->stop_level >= 3 || w->unreadable || w->large)
+		return;
+	up = &w->info[w->stop_level];
+	for (l = w->stop_level + 1; l <= 3; l++) {
+		uint64_t idx = (w->va >> (39 - 9 * l)) & 0x1FF, e;
+		struct err *err = NULL;
+
+		if (up->kind == PTE_KIND_TRANSITION) {
+			w->off_in_file[l] = false;
+			w->off_where[l] = (up->pfn << 12) + idx * 8;
+			err = target_read_phys(t, w->off_where[l], &e, 8, "a paged-out table's entry");
+		} else if (up->kind == PTE_KIND_PAGEFILE) {
+			const struct pagefile_image *pf = files ? files[up->pagefile & (PAGEFILE_MAX - 1)] : NULL;
+
+			w->off_in_file[l] = true;
+			w->off_file[l] = up->pagefile;
+			w->off_where[l] = up->pagefile_offset * 0x1000 + idx * 8;
+			if (!pf) {
+				w->off_blocked = true;
+				snprintf(w->off_why, sizeof(w->off_why),
+					 "its table is in paging file %u at offset %#llx; give --pagefile "
+					 "to read it", up->pagefile,
+					 (unsigned long long)up->pagefile_offset);
+				return;
+			}
+			err = pagefile_image_read(pf, w->off_where[l], &e, 8);
+		} else {
+			return; /* zero, demand-zero, decommitted...: nothing below */
+		}
+		if (err) {
+			w->off_blocked = true;
+			snprintf(w->off_why, sizeof(w->off_why), "%s", err->message);
+			err_destroy(err);
+			return;
+		}
+		w->off_entry[l] = e;
+		pte_decode(e, true, (unsigned)l, &w->off_info[l]);
+		w->noff++;
+		up = &w->off_info[l];
+	}
+}
+
+const struct pte_info *pte_walk_deepest(const struct pte_walk *w, int *level_ret)
+{
+	int l = w->stop_level + (int)w->noff;
+
+	*level_ret = l;
+	if (l < 0)
+		return NULL;
+	return w->noff ? &w->off_info[l] : &w->info[l];
 }

@@ -112,9 +112,32 @@ struct pte_walk {
 	bool valid;		    /* VA translates */
 	uint64_t pa;		    /* when valid */
 	uint64_t pfn;		    /* PFN of the 4 KiB frame holding VA (large: base + index) */
+	/* Below an entry in transition or in the paging file, the self-map cannot reach the
+	 * tables; pte_walk_offline() reads them where they are: from the physical page of a
+	 * transition entry, or from the paging file at a paging-file entry's offset. */
+	unsigned noff;		    /* entries read that way: levels stop_level+1 .. +noff */
+	uint64_t off_entry[4];	    /* by level */
+	struct pte_info off_info[4];
+	bool off_in_file[4];	    /* read from paging file off_file[] (else from RAM) */
+	unsigned off_file[4];
+	uint64_t off_where[4];	    /* physical address, or byte offset in the paging file */
+	bool off_blocked;	    /* the next one could not be read: off_why says why */
+	char off_why[160];
 };
 
 struct as;
+struct target;
+struct pagefile_image;
+
+/**
+ * pte_walk_offline() - after pte_walk() stopped at a transition or paging-file entry of a
+ * paging structure, read the entries below it from the table's physical page (transition) or
+ * from paging file PageFileLow of @files (NULL entries: not available), down to the PTE.
+ */
+void pte_walk_offline(struct pte_walk *w, struct target *t, struct pagefile_image *const *files);
+
+/** pte_walk_deepest() - the last entry read, online or offline: its level and decoding. */
+const struct pte_info *pte_walk_deepest(const struct pte_walk *w, int *level_ret);
 
 /**
  * pte_walk() - read the PXE, PPE, PDE and PTE of @va at their self-map addresses through @as

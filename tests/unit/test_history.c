@@ -36,11 +36,11 @@ int main(void)
 		bool owner;
 		const char *row;
 	} ones[] = {
-		{ PS_ZEROED, PS_ACTIVE, true, "A1/H1" },   { PS_ZEROED, PS_SRIP, true, "E1" },
+		{ PS_ZEROED, PS_ACTIVE, true, "A1" },   { PS_ZEROED, PS_SRIP, true, "E1" },
 		{ PS_FREE, PS_ZEROED, false, "G1" },	   { PS_FREE, PS_ACTIVE, true, "A2" },
-		{ PS_FREE, PS_SRIP, true, "E1" },	   { PS_STANDBY, PS_FREE, false, "F1b/F3" },
-		{ PS_STANDBY, PS_ACTIVE, false, "D1/D2" }, { PS_STANDBY, PS_ACTIVE, true, "R1+A3" },
-		{ PS_STANDBY, PS_SRIP, true, "R1+E1" },	   { PS_MODIFIED, PS_FREE, false, "F1b/F3" },
+		{ PS_FREE, PS_SRIP, true, "E1" },	   { PS_STANDBY, PS_FREE, false, "F1b/F2/F3" },
+		{ PS_STANDBY, PS_ACTIVE, false, "D1/D2/D5" }, { PS_STANDBY, PS_ACTIVE, true, "R1+A3" },
+		{ PS_STANDBY, PS_SRIP, true, "R1+E1" },	   { PS_MODIFIED, PS_FREE, false, "F1b/F2/F3" },
 		{ PS_MODIFIED, PS_ACTIVE, false, "D3" },   { PS_MODIFIED, PS_MWIP, false, "C1" },
 		{ PS_ACTIVE, PS_FREE, false, "F1/F2/F3/B4" },
 		{ PS_ACTIVE, PS_STANDBY, false, "B2" },	   { PS_ACTIVE, PS_MODIFIED, false, "B1" },
@@ -56,7 +56,7 @@ int main(void)
 		const char *rows;
 	} ns[] = {
 		{ PS_MODIFIED, PS_STANDBY, false, "C1 C2" },	     /* M->Mwip->S, normal outpaging */
-		{ PS_STANDBY, PS_ZEROED, false, "F1b/F3 G1" },	     /* S->F->Z */
+		{ PS_STANDBY, PS_ZEROED, false, "F1b/F2/F3 G1" },	     /* S->F->Z */
 		{ PS_MODIFIED, PS_AWIP, false, "C1 D4" },	     /* M->Mwip->Awip */
 		{ PS_ACTIVE, PS_MWIP, false, "B1 C1" },		     /* A->M->Mwip */
 		{ PS_AWIP, PS_STANDBY, false, "C3 B2" },	     /* Awip->A->S */
@@ -83,7 +83,7 @@ int main(void)
 	is_u64(path_len(PS_ACTIVE, PS_ACTIVE, false), 0, "same state, same owner: nothing to infer");
 	ok(path_len(PS_ACTIVE, PS_ACTIVE, true) >= 2, "same state, new owner: a hand-over path");
 	ok(!hist_edge_find(PS_STANDBY, PS_ACTIVE, true) ||
-		   strcmp(hist_edge_find(PS_STANDBY, PS_ACTIVE, true)->rows, "D1/D2"),
+		   strcmp(hist_edge_find(PS_STANDBY, PS_ACTIVE, true)->rows, "D1/D2/D5"),
 	   "S->A for a new owner is a repurpose, not a soft fault");
 	/* every state pair of the eight machine states has some path (matrix: "given enough
 	 * intermediate events every pair can happen") */

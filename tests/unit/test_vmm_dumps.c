@@ -39,6 +39,7 @@ struct ctx {
 	struct selfmap sm;
 	json_t *truth;
 	uint64_t kbase, pfn_db;
+	FILE *pagefile; /* <snap>.pagefile.sys, or NULL */
 	unsigned diag; /* mismatch lines printed */
 };
 
@@ -181,6 +182,48 @@ static void check_pfns(struct ctx *c)
 
 /* ---------------------------------------------------------------- PTEs */
 
+/*
+ * The level-@level entry of @va when the self-map cannot reach it: its table is in transition
+ * (still in RAM, at the PFN of the parent's transition entry) or in the paging file (at the
+ * parent's PageFileHigh offset of <snap>.pagefile.sys), as an analyzer with --pagefile reads it.
+ */
+static bool entry_offline(struct ctx *c, uint64_t dtb, uint64_t va, unsigned level, uint64_t *ret)
+{
+	uint64_t e = 0, where = dtb & ~0xFFFULL;
+	bool in_file = false;
+	unsigned l;
+
+	for (l = 0; l <= level; l++) {
+		uint64_t addr = where + ((va >> (39 - 9 * l)) & 0x1FF) * 8;
+
+		if (in_file) {
+			if (!c->pagefile || fseeko(c->pagefile, (off_t)addr, SEEK_SET) ||
+			    fread(&e, 8, 1, c->pagefile) != 1)
+				return false;
+		} else {
+			struct err *err = target_read_phys(c->t, addr, &e, 8, "offline entry");
+
+			if (err) {
+				err_destroy(err);
+				return false;
+			}
+		}
+		if (l == level)
+			break;
+		if (e & 1 || ((e & 0x800) && !(e & 0x400))) {
+			where = e & 0x0000FFFFFFFFF000ULL; /* valid or transition: the page in RAM */
+			in_file = false;
+		} else if (!(e & 0xC00) && (e >> 32)) {
+			where = (e >> 32) << 12; /* paging file (PageFileLow 0) */
+			in_file = true;
+		} else {
+			return false;
+		}
+	}
+	*ret = e;
+	return true;
+}
+
 static void check_ptes(struct ctx *c, json_t *proc)
 {
 	struct as pas;
@@ -197,12 +240,19 @@ static void check_ptes(struct ctx *c, json_t *proc)
 		unsigned l = !strcmp(ls, lvl[0]) ? 0 : !strcmp(ls, lvl[1]) ? 1 : 2;
 		struct pte_walk w;
 
+		uint64_t got = 0;
+		bool have;
+
 		pte_walk(&pas, &c->sm, va, &w);
 		upper++;
-		if (w.nread <= l || w.entry[l] != want || w.addr[l] != hexval(json_object_get(row, "address"))) {
+		have = w.nread > l && w.addr[l] == hexval(json_object_get(row, "address"));
+		if (have)
+			got = w.entry[l];
+		else
+			have = entry_offline(c, hexval(json_object_get(proc, "dtb")), va, l, &got);
+		if (!have || got != want) {
 			diag_line(c, "pid %lld %s of %#" PRIx64 ": read %#" PRIx64 " want %#" PRIx64,
-				  json_integer_value(json_object_get(proc, "pid")), ls, va,
-				  w.nread > l ? w.entry[l] : 0, want);
+				  json_integer_value(json_object_get(proc, "pid")), ls, va, got, want);
 			bad++;
 		}
 	}
@@ -219,10 +269,19 @@ static void check_ptes(struct ctx *c, json_t *proc)
 					  json_integer_value(json_object_get(proc, "pid")), va, w.entry[3], want);
 				bad++;
 			}
-		} else if (w.unreadable || w.info[w.stop_level].kind == PTE_KIND_VALID) {
-			diag_line(c, "pid %lld %#" PRIx64 ": walk stopped unexpectedly (%s)",
-				  json_integer_value(json_object_get(proc, "pid")), va, w.why);
-			bad++;
+		} else {
+			uint64_t got = 0;
+
+			/* The page table is not mapped (in transition or paged out): read the PTE
+			 * where the table is. A zero upper entry means a zero PTE. */
+			if (w.unreadable || w.stop_level < 0 ||
+			    (w.entry[w.stop_level] && !entry_offline(c, hexval(json_object_get(proc, "dtb")), va, 3, &got)) ||
+			    got != want) {
+				diag_line(c, "pid %lld PTE of %#" PRIx64 " behind a non-valid table: %#" PRIx64
+					  " want %#" PRIx64 " (%s)",
+					  json_integer_value(json_object_get(proc, "pid")), va, got, want, w.why);
+				bad++;
+			}
 		}
 	}
 	ok(!bad, "%s: pid %lld: %u upper entries and %u PTEs read through the self-map agree",
@@ -482,6 +541,8 @@ static void check_snapshot(const char *dir, const char *scn, const char *snap,
 		json_decref(c.truth);
 		return;
 	}
+	snprintf(path, sizeof(path), "%s/%s.pagefile.sys", dir, snap);
+	c.pagefile = fopen(path, "rb");
 	err = dtb_scan(c.t, &dtb, &idx);
 	ok(!err && dtb == hexval(json_object_get(m, "dtb")) &&
 		   idx == strtoul(json_string_value(json_object_get(m, "selfmap_index")), NULL, 16),
@@ -505,6 +566,8 @@ static void check_snapshot(const char *dir, const char *scn, const char *snap,
 	check_processes(&c);
 	check_lists(&c);
 	target_close(c.t);
+	if (c.pagefile)
+		fclose(c.pagefile);
 	json_decref(c.truth);
 }
 

@@ -14,6 +14,11 @@
 #include "model/vmm/trim.h"
 #include "model/vmm/vstate.h"
 
+const char *dz_event(unsigned from)
+{
+	return from == LOC_ZEROED ? "A1" : from == LOC_FREE ? "A2" : "A3";
+}
+
 unsigned next_color(struct vmm *v, struct vproc *p)
 {
 	uint16_t *c = p ? &p->next_color : &v->system_color;
@@ -71,7 +76,8 @@ static uint64_t repurpose(struct vmm *v, unsigned prio)
 	BUG_ON(!pte_is_transition(before) || pte_pfn(before) != pfn);
 	node->e[pt_index(level, va)] = after;
 	wva = work_map(v, pg->pte_frame);
-	err = vmm_va_to_pa(v, NULL, wva + (pg->pte_va & 0xFF8), &pa, "restored PTE");
+	/* Through System's tables in simulated memory, as the CPU would translate it. */
+	err = ptb_va_to_pa(&v->system->b, wva + (pg->pte_va & 0xFF8), &pa);
 	BUG_ON(err != NULL);
 	err = physmem_write_u64(&v->pm, pa, after);
 	BUG_ON(err != NULL);

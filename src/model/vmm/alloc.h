@@ -33,6 +33,9 @@ enum alloc_order {
 struct err *page_alloc(struct vmm *v, struct vproc *p, enum alloc_order order, uint64_t *pfn_ret,
 		       unsigned *from_ret);
 
+/** dz_event() - the row of a demand-zero allocation from @from: A1 Zeroed, A2 Free, A3 Standby. */
+const char *dz_event(unsigned from);
+
 /** next_color() - NextPageColor += 1, then the color-NUMA index (B:3912-3917). */
 unsigned next_color(struct vmm *v, struct vproc *p);
 

@@ -120,14 +120,9 @@ static struct err *check_lists(struct vmm *v, uint8_t *seen)
 	return NULL;
 }
 
-/* P1-P17 for one page. */
-static struct err *check_page(struct vmm *v, uint64_t pfn)
+/* P5, P15-P17: the page's own fields. */
+static struct err *check_flags(const struct vpfn *p, uint64_t pfn)
 {
-	const struct vpfn *p = &v->pfn[pfn];
-	const struct vproc *owner = vmm_owner(v, p);
-	uint64_t va, e;
-	unsigned lvl;
-
 	if (p->prio > 7)
 		return broken("P15", "pfn %#llx has priority %u", ULL(pfn), p->prio);
 	if (p->wip && (p->loc != LOC_MODIFIED && p->loc != LOC_ACTIVE))
@@ -145,27 +140,13 @@ static struct err *check_page(struct vmm *v, uint64_t pfn)
 	    !p->ref)
 		return broken("P5", "pfn %#llx: Loc %u, not linked, no I/O and no reference", ULL(pfn),
 			      p->loc);
-	if (!owner || owner->exited || p->use < USE_PS || (p->loc > LOC_MODIFIED && p->loc != LOC_ACTIVE))
-		return NULL;
-	if (p->loc <= LOC_FREE)
-		return broken("P3", "pfn %#llx is on a free list but owned by '%s'", ULL(pfn), owner->name);
-	/* The entry that maps the page (P1-P4, S1, S2). */
-	if (p->level == 0) {
-		if (p->u1 != owner->eprocess_va || p->pte_frame != pfn)
-			return broken("S1", "PML4 pfn %#llx of '%s': u1 %#llx, PteFrame %#llx", ULL(pfn),
-				      owner->name, ULL(p->u1), ULL(p->pte_frame));
-		return NULL;
-	}
-	{
-		struct vproc *op;
+	return NULL;
+}
 
-		if (!entry_of_page(v, pfn, &op, &lvl, &va))
-			return broken("P2", "pfn %#llx of '%s': PteAddress %#llx is not a paging entry",
-				      ULL(pfn), owner->name, ULL(p->pte_va));
-	}
-	e = pt_get(owner, lvl, va);
-	if (p->rip && (p->pte_va & 2))
-		return NULL; /* E6: the PTE no longer refers to the page */
+/* P1, P3, P9, P10 (Active) and P4, P13, L8, L9 (transition lists): the page against its entry. */
+static struct err *check_mapping(const struct vmm *v, const struct vpfn *p, uint64_t pfn,
+				 const struct vproc *owner, uint64_t va, uint64_t e)
+{
 	if (p->loc == LOC_ACTIVE) {
 		if (!pte_is_valid(e) || pte_pfn(e) != pfn)
 			return broken("P3", "pfn %#llx of '%s' is Active but its entry for %#llx is %#llx",
@@ -181,27 +162,60 @@ static struct err *check_page(struct vmm *v, uint64_t pfn)
 		if (p->use == USE_PRIVATE && p->mod && !p->wip && pte_is_pagefile(p->orig_pte))
 			return broken("P9", "pfn %#llx of '%s': Modified with a paging-file OriginalPte %#llx",
 				      ULL(pfn), owner->name, ULL(p->orig_pte));
-	} else {
-		if (!pte_is_transition(e) || pte_pfn(e) != pfn)
-			return broken("P4", "pfn %#llx of '%s' (Loc %u) but its entry for %#llx is %#llx",
-				      ULL(pfn), owner->name, p->loc, ULL(va), ULL(e));
-		if (!p->rip && pte_prot(e) != pte_prot(p->orig_pte))
-			return broken("P13", "pfn %#llx: transition PTE protection %u, OriginalPte %u",
-				      ULL(pfn), pte_prot(e), pte_prot(p->orig_pte));
-		if (p->linked && p->loc == LOC_STANDBY && (p->ref || p->mod || !pte_is_pagefile(p->orig_pte)))
-			return broken("L8", "standby pfn %#llx: ref %u mod %u OriginalPte %#llx", ULL(pfn),
-				      p->ref, p->mod, ULL(p->orig_pte));
-		if (p->linked && p->loc == LOC_MODIFIED && (p->ref || !p->mod || pte_is_pagefile(p->orig_pte)))
-			return broken("L9", "modified pfn %#llx: ref %u mod %u OriginalPte %#llx", ULL(pfn),
-				      p->ref, p->mod, ULL(p->orig_pte));
+		return NULL;
 	}
-	{
-		const struct ptnode *n = pt_node(owner, lvl, va);
+	if (!pte_is_transition(e) || pte_pfn(e) != pfn)
+		return broken("P4", "pfn %#llx of '%s' (Loc %u) but its entry for %#llx is %#llx",
+			      ULL(pfn), owner->name, p->loc, ULL(va), ULL(e));
+	if (!p->rip && pte_prot(e) != pte_prot(p->orig_pte))
+		return broken("P13", "pfn %#llx: transition PTE protection %u, OriginalPte %u", ULL(pfn),
+			      pte_prot(e), pte_prot(p->orig_pte));
+	if (p->linked && p->loc == LOC_STANDBY && (p->ref || p->mod || !pte_is_pagefile(p->orig_pte)))
+		return broken("L8", "standby pfn %#llx: ref %u mod %u OriginalPte %#llx", ULL(pfn),
+			      p->ref, p->mod, ULL(p->orig_pte));
+	if (p->linked && p->loc == LOC_MODIFIED && (p->ref || !p->mod || pte_is_pagefile(p->orig_pte)))
+		return broken("L9", "modified pfn %#llx: ref %u mod %u OriginalPte %#llx", ULL(pfn),
+			      p->ref, p->mod, ULL(p->orig_pte));
+	(void)v;
+	return NULL;
+}
 
-		if (!n || n->pfn != p->pte_frame || v->pfn[p->pte_frame].loc != LOC_ACTIVE)
-			return broken("S7", "pfn %#llx of '%s': PteFrame %#llx is not the Active table "
-				      "holding its entry", ULL(pfn), owner->name, ULL(p->pte_frame));
+/* P1-P17, S1, S7 for one page. */
+static struct err *check_page(struct vmm *v, uint64_t pfn)
+{
+	const struct vpfn *p = &v->pfn[pfn];
+	const struct vproc *owner = vmm_owner(v, p);
+	struct vproc *op;
+	const struct ptnode *n;
+	uint64_t va, e;
+	unsigned lvl;
+	struct err *err = check_flags(p, pfn);
+
+	if (err)
+		return err;
+	if (!owner || owner->exited || p->use < USE_PS || (p->loc > LOC_MODIFIED && p->loc != LOC_ACTIVE))
+		return NULL;
+	if (p->loc <= LOC_FREE)
+		return broken("P3", "pfn %#llx is on a free list but owned by '%s'", ULL(pfn), owner->name);
+	if (p->level == 0) {
+		if (p->u1 != owner->eprocess_va || p->pte_frame != pfn)
+			return broken("S1", "PML4 pfn %#llx of '%s': u1 %#llx, PteFrame %#llx", ULL(pfn),
+				      owner->name, ULL(p->u1), ULL(p->pte_frame));
+		return NULL;
 	}
+	if (!entry_of_page(v, pfn, &op, &lvl, &va))
+		return broken("P2", "pfn %#llx of '%s': PteAddress %#llx is not a paging entry",
+			      ULL(pfn), owner->name, ULL(p->pte_va));
+	if (p->rip && (p->pte_va & 2))
+		return NULL; /* E6: the PTE no longer refers to the page */
+	e = pt_get(owner, lvl, va);
+	err = check_mapping(v, p, pfn, owner, va, e);
+	if (err)
+		return err;
+	n = pt_node(owner, lvl, va);
+	if (!n || n->pfn != p->pte_frame || v->pfn[p->pte_frame].loc != LOC_ACTIVE)
+		return broken("S7", "pfn %#llx of '%s': PteFrame %#llx is not the Active table "
+			      "holding its entry", ULL(pfn), owner->name, ULL(p->pte_frame));
 	return NULL;
 }
 
@@ -455,7 +469,71 @@ struct err *vmm_check_all(struct vmm *v, bool contents)
 	return err;
 }
 
+/* The invariants around one page: its own (P*), its list neighbours (L1), the table that
+ * holds its entry (S3, S4) and its working set entry (W5). */
+static struct err *check_local(struct vmm *v, uint64_t pfn)
+{
+	const struct vpfn *p = &v->pfn[pfn];
+	struct vproc *owner = vmm_owner(v, p);
+	struct err *err = is_ram(v, pfn) ? check_page(v, pfn) : NULL;
+	unsigned lvl;
+	uint64_t va;
+
+	if (err)
+		return err;
+	if (p->linked) {
+		if ((p->u1 != VMM_LIST_END && (!is_ram(v, p->u1) || v->pfn[p->u1].u2 != pfn)) ||
+		    (p->u2 != VMM_LIST_END && (!is_ram(v, p->u2) || v->pfn[p->u2].u1 != pfn)))
+			return broken("L1", "pfn %#llx: its list neighbours (Flink %#llx, Blink %#llx) "
+				      "do not link back", ULL(pfn), ULL(p->u1), ULL(p->u2));
+	}
+	if (!owner || owner->exited || p->level == 0 || !entry_of_page(v, pfn, &owner, &lvl, &va))
+		return NULL;
+	{
+		const struct ptnode *n = pt_node(owner, lvl, va);
+		unsigned i, live = 0, used = 0;
+
+		if (!n || n->pfn == UINT64_MAX)
+			return NULL;
+		for (i = 0; i < 512; i++) {
+			used += n->e[i] != 0;
+			live += pte_is_valid(n->e[i]) || pte_is_transition(n->e[i]);
+		}
+		if (v->pfn[n->pfn].u2 != 1 + live)
+			return broken("S3", "table pfn %#llx of '%s' holding the entry of pfn %#llx: share "
+				      "%llu, 1 + valid/transition entries = %u", ULL(n->pfn), owner->name,
+				      ULL(pfn), ULL(v->pfn[n->pfn].u2), 1 + live);
+		if (va_is_user(n->base_va) && lvl && v->pfn[n->pfn].used != used)
+			return broken("S4", "table pfn %#llx of '%s': UsedPageTableEntries %u, %u non-zero",
+				      ULL(n->pfn), owner->name, v->pfn[n->pfn].used, used);
+	}
+	if (p->loc == LOC_ACTIVE && p->level && p->u1 && p->use != USE_KERNEL) {
+		uint64_t e = p->u1 <= owner->wsl.last_initialized ? owner->wsl.e[p->u1] : 0;
+
+		if (!wsle_valid(v, e) || wsle_va(v, e) != (page_va(v, pfn) & ~0xFFFULL))
+			return broken("W5", "pfn %#llx of '%s': WsIndex %llu holds %#llx, not its VA %#llx",
+				      ULL(pfn), owner->name, ULL(p->u1), ULL(e), ULL(page_va(v, pfn)));
+	}
+	return NULL;
+}
+
+/* After each page operation: the invariants around the pages its events touched, and every
+ * invariant every 256 steps (and at every statement boundary, vmm.c). */
 struct err *vmm_check_step(struct vmm *v)
 {
-	return v->check ? vmm_check_all(v, false) : NULL;
+	struct vtrace *t = &v->trace;
+	struct err *err = NULL;
+	unsigned i;
+
+	if (!v->check)
+		return NULL;
+	if (t->recent_overflow || ++t->steps % 256 == 0) {
+		err = vmm_check_all(v, false);
+	} else {
+		for (i = 0; i < t->nrecent && !err; i++)
+			err = check_local(v, t->recent[i]);
+	}
+	t->nrecent = 0;
+	t->recent_overflow = false;
+	return err;
 }

@@ -287,7 +287,6 @@ static void page_activate(struct vmm *v, struct vproc *p, uint64_t pfn, uint64_t
 static struct err *demand_zero(struct vmm *v, struct vproc *p, uint64_t va, uint64_t e,
 			       unsigned prot, bool write, bool z_path)
 {
-	static const char *const ev[] = { "A1", "A2", "", "", "", "A3" };
 	static const char *const what[] = {
 		"demand-zero fault served from the zeroed list",
 		"demand-zero fault served from the free list (page zeroed first)", "", "", "",
@@ -349,7 +348,7 @@ static struct err *demand_zero(struct vmm *v, struct vproc *p, uint64_t va, uint
 		return err;
 	p->page_faults++;
 	v->c.demand_zero++;
-	trace_emit(v, &(struct vev){ .event = ev[from], .what = what[from],
+	trace_emit(v, &(struct vev){ .event = dz_event(from), .what = what[from],
 				    .has = VEV_PFN | VEV_VA | VEV_PTE | VEV_FROM | VEV_TO,
 				    .pfn = pfn, .va = va, .p = p, .from = from, .to = LOC_ACTIVE,
 				    .pte_before = e, .pte_after = pte });

@@ -242,7 +242,12 @@ struct err *inpage_complete(struct vmm *v, struct vio *io)
 			err = complete_faulting(v, io, k);
 			continue;
 		}
-		/* E3 (prefetched pages), E5 (protection changed meanwhile, B:7518-7534). */
+		/* E3 (prefetched pages), E5 (protection changed meanwhile, B:7518-7534). After
+		 * E5 OriginalPte takes the new protection, the one a repurpose must restore
+		 * [GAP, transitions.md E5: the book does not say]. */
+		if (e5)
+			pg->orig_pte = (pg->orig_pte & ~(0x1FULL << PTE_PROT_SHIFT)) |
+				       pte_soft(pte_prot(pt_get(io->p, 3, va)));
 		pg->rip = 0;
 		pg->ref = 0;
 		list_insert(v, pfn);
@@ -263,7 +268,7 @@ struct err *inpage_collide(struct vmm *v, struct vproc *p, uint64_t pfn)
 
 	BUG_ON(!io || !io->is_read);
 	trace_emit(v, &(struct vev){ .event = "E7", .what = "collided page fault: the thread waits for the read in flight",
-				    .has = VEV_PFN | VEV_FROM | VEV_TO, .pfn = pfn, .p = p,
-				    .from = LOC_STANDBY, .to = LOC_STANDBY });
+				    .has = VEV_PFN | VEV_VA | VEV_FROM | VEV_TO, .pfn = pfn, .p = p,
+				    .va = page_va(v, pfn), .from = LOC_STANDBY, .to = LOC_STANDBY });
 	return io_complete(v, io);
 }

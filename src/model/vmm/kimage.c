@@ -598,7 +598,7 @@ static struct err *map_pfn_database(struct vmm *v)
 	for (i = 0; i < pages; i++) {
 		err = boot_alloc(v, 1, 1, &pfn);
 		if (!err)
-			err = kmap_page(v, VMM_PFN_DB_VA + i * 0x1000, pfn, PTE_KERNEL_DATA);
+			err = kmap_page(v, VMM_PFN_DB_VA + i * 0x1000, pfn, PTE_PFN_DB);
 		if (err)
 			return err;
 		v->pfndb_page_pa[i] = pfn << 12;

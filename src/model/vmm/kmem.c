@@ -71,7 +71,7 @@ static struct err *kernel_page(struct vmm *v, bool ps, uint64_t va, uint64_t *pf
 	if (err)
 		return err;
 	trace_emit(v, &(struct vev){
-		.event = ps ? "H1" : "A1",
+		.event = ps ? "H1" : dz_event(from),
 		.what = ps ? "system paging structure allocated (never paged)"
 			   : "nonpaged system page allocated",
 		.has = VEV_PFN | VEV_VA | VEV_FROM | VEV_TO, .pfn = *pfn_ret, .va = va,
@@ -184,7 +184,7 @@ void work_unmap(struct vmm *v, uint64_t va)
 void page_zero(struct vmm *v, uint64_t pfn)
 {
 	uint64_t va = work_map(v, pfn), pa;
-	struct err *err = vmm_va_to_pa(v, NULL, va, &pa, "work mapping");
+	struct err *err = ptb_va_to_pa(&v->system->b, va, &pa); /* through the simulated tables */
 
 	BUG_ON(err != NULL);
 	physmem_zero_page(&v->pm, pa);

@@ -86,7 +86,7 @@ struct err *process_hyper_page(struct vmm *v, struct vproc *p, uint64_t va, bool
 	err = pt_write(v, p, 3, va, (pfn << 12) | PTE_HYPER);
 	if (err)
 		return err;
-	trace_emit(v, &(struct vev){ .event = "A1", .what = "hyperspace page of the process",
+	trace_emit(v, &(struct vev){ .event = dz_event(from), .what = "hyperspace page of the process",
 				    .has = VEV_PFN | VEV_VA | VEV_FROM | VEV_TO | VEV_PTE,
 				    .pfn = pfn, .va = va, .p = p, .from = from, .to = LOC_ACTIVE,
 				    .pte_before = 0, .pte_after = (pfn << 12) | PTE_HYPER });
@@ -94,8 +94,7 @@ struct err *process_hyper_page(struct vmm *v, struct vproc *p, uint64_t va, bool
 	return NULL;
 }
 
-/* A hyperspace paging structure below the level-@level entry of @va (H1 at creation). */
-static struct err *hyper_table(struct vmm *v, struct vproc *p, unsigned level, uint64_t va,
+struct err *process_hyper_table(struct vmm *v, struct vproc *p, unsigned level, uint64_t va,
 			       bool in_ws, uint32_t fixed_index, uint64_t *pfn_ret)
 {
 	uint64_t pfn, table_va = selfmap_entry_va(&v->sm, level + 1, va) & ~0xFFFULL;
@@ -130,11 +129,11 @@ static struct err *hyperspace_create(struct vmm *v, struct vproc *p)
 	struct err *err;
 
 	fixed[0] = p->pml4_pfn;
-	err = hyper_table(v, p, 0, VMM_HYPER_VA, false, 1, &fixed[1]);
+	err = process_hyper_table(v, p, 0, VMM_HYPER_VA, false, 1, &fixed[1]);
 	if (!err)
-		err = hyper_table(v, p, 1, VMM_HYPER_VA, false, 2, &fixed[2]);
+		err = process_hyper_table(v, p, 1, VMM_HYPER_VA, false, 2, &fixed[2]);
 	if (!err)
-		err = hyper_table(v, p, 2, VMM_WSL_VA, false, 3, &fixed[3]);
+		err = process_hyper_table(v, p, 2, VMM_WSL_VA, false, 3, &fixed[3]);
 	if (!err)
 		err = process_hyper_page(v, p, VMM_WSL_VA, false, &fixed[4]);
 	if (err)
@@ -151,7 +150,7 @@ static struct err *hyperspace_create(struct vmm *v, struct vproc *p)
 			return err;
 	}
 	/* The UMAB: one page mapped, covering the VAs below 2 GB (B:2604-2632). */
-	err = hyper_table(v, p, 2, VMM_HYPER_VA, true, 0, &pt_umab);
+	err = process_hyper_table(v, p, 2, VMM_HYPER_VA, true, 0, &pt_umab);
 	if (!err)
 		err = process_hyper_page(v, p, VMM_HYPER_VA, true, &p->umab_pfn);
 	return err;

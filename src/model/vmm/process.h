@@ -65,6 +65,13 @@ void process_ps_page(struct vmm *v, struct vproc *p, uint64_t pfn, unsigned leve
 struct err *process_hyper_page(struct vmm *v, struct vproc *p, uint64_t va, bool in_ws,
 			       uint64_t *pfn_ret);
 
+/**
+ * process_hyper_table() - a hyperspace paging structure of @p below the level-@level entry
+ * of @va (H1); @in_ws: give it a working set entry, else WsIndex @fixed_index.
+ */
+struct err *process_hyper_table(struct vmm *v, struct vproc *p, unsigned level, uint64_t va,
+				bool in_ws, uint32_t fixed_index, uint64_t *pfn_ret);
+
 /** process_unlink() - take @p off ActiveProcessLinks (process exit). */
 void process_unlink(struct vmm *v, struct vproc *p);
 

@@ -92,7 +92,8 @@ void vmm_kfield_write(struct vmm *v, uint64_t struct_va, const struct field *f, 
 /** Valid-entry flags the model writes (paging.md §1 "Typical Win7 values", book E35, E55). */
 #define PTE_UPPER_USER 0x867ULL	  /* P RW US A D Write */
 #define PTE_UPPER_KERNEL 0x863ULL /* P RW A D Write */
-#define PTE_KERNEL_DATA 0x8000000000000963ULL /* NX G Write D A RW P (PFN DB, KUSER) */
+#define PTE_KERNEL_DATA 0x8000000000000963ULL /* NX G Write D A RW P (KUSER_SHARED_DATA) */
+#define PTE_PFN_DB 0x963ULL		      /* -G-DA--KWEV: the PFN database (book E55, E57) */
 #define PTE_KERNEL_POOL 0x963ULL	      /* nonpaged pool is executable on Win7 (E60) */
 #define PTE_HYPER 0x8000000000000863ULL	      /* hyperspace data: NX, no G (E35) */
 #define PDE_LARGE_KERNEL 0x9E3ULL	      /* -GLDA--KWEV (E54, E68) */

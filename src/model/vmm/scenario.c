@@ -180,74 +180,105 @@ static struct err *addr_size(struct stmt *s, char **w, unsigned n, unsigned *nex
 	return NULL;
 }
 
+static struct err *parse_alloc(struct stmt *s, char **w, unsigned n, unsigned *i)
+{
+	struct err *err;
+
+	if ((err = need(n, 5, "alloc NAME ADDR|any SIZE PROT [reserve|commit]")) ||
+	    (err = addr_size(s, w, n, i, true, true)))
+		return err;
+	if (!prot_parse(w[*i], &s->prot))
+		return bad("unknown protection", w[*i]);
+	s->commit = true;
+	if (++*i < n) {
+		if (!strcmp(w[*i], "reserve"))
+			s->commit = false;
+		else if (strcmp(w[*i], "commit"))
+			return bad("expected reserve or commit, got", w[*i]);
+		++*i;
+	}
+	return NULL;
+}
+
+static struct err *parse_touch(struct stmt *s, char **w, unsigned n, unsigned *i)
+{
+	struct err *err;
+
+	if ((err = need(n, 4, "touch NAME ADDR [SIZE] read|write [nowait]")) ||
+	    (err = addr_size(s, w, n, i, false, false)))
+		return err;
+	if (*i >= n || (strcmp(w[*i], "read") && strcmp(w[*i], "write")))
+		return bad("expected read or write, got", *i < n ? w[*i] : "");
+	s->write = !strcmp(w[(*i)++], "write");
+	if (*i < n && !strcmp(w[*i], "nowait")) {
+		s->nowait = true;
+		++*i;
+	}
+	return NULL;
+}
+
+static struct err *parse_free_protect(struct stmt *s, char **w, unsigned n, unsigned *i)
+{
+	bool fr = s->kind == ST_FREE;
+	struct err *err;
+
+	if ((err = need(n, 5, fr ? "free NAME ADDR SIZE decommit|release" : "protect NAME ADDR SIZE PROT")) ||
+	    (err = addr_size(s, w, n, i, false, true)))
+		return err;
+	if (!fr) {
+		if (!prot_parse(w[*i], &s->prot))
+			return bad("unknown protection", w[*i]);
+		++*i;
+		return NULL;
+	}
+	if (strcmp(w[*i], "decommit") && strcmp(w[*i], "release"))
+		return bad("expected decommit or release, got", w[*i]);
+	s->release = !strcmp(w[(*i)++], "release");
+	return NULL;
+}
+
+static struct err *parse_trim(struct stmt *s, char **w, unsigned n, unsigned *i)
+{
+	struct err *err;
+
+	if ((err = need(n, 2, "trim NAME [COUNT|all]")) || (err = set_name(s, w[1])))
+		return err;
+	*i = 2;
+	if (n > 2) {
+		if (!strcmp(w[2], "all"))
+			s->count = UINT64_MAX;
+		else if (!number(w[2], &s->count) || !s->count)
+			return bad("bad count", w[2]);
+		*i = 3;
+	}
+	return NULL;
+}
+
 static struct err *parse_rest(struct stmt *s, char **w, unsigned n)
 {
-	unsigned i;
-	struct err *err;
+	unsigned i = 1;
+	struct err *err = NULL;
 
 	switch (s->kind) {
 	case ST_ALLOC:
-		if ((err = need(n, 5, "alloc NAME ADDR|any SIZE PROT [reserve|commit]")) ||
-		    (err = addr_size(s, w, n, &i, true, true)))
-			return err;
-		if (!prot_parse(w[i], &s->prot))
-			return bad("unknown protection", w[i]);
-		s->commit = true;
-		if (++i < n) {
-			if (!strcmp(w[i], "reserve"))
-				s->commit = false;
-			else if (strcmp(w[i], "commit"))
-				return bad("expected reserve or commit, got", w[i]);
-			i++;
-		}
+		err = parse_alloc(s, w, n, &i);
 		break;
 	case ST_TOUCH:
-		if ((err = need(n, 4, "touch NAME ADDR [SIZE] read|write [nowait]")) ||
-		    (err = addr_size(s, w, n, &i, false, false)))
-			return err;
-		if (i >= n || (strcmp(w[i], "read") && strcmp(w[i], "write")))
-			return bad("expected read or write, got", i < n ? w[i] : "");
-		s->write = !strcmp(w[i++], "write");
-		if (i < n && !strcmp(w[i], "nowait")) {
-			s->nowait = true;
-			i++;
-		}
+		err = parse_touch(s, w, n, &i);
 		break;
 	case ST_FREE:
-		if ((err = need(n, 5, "free NAME ADDR SIZE decommit|release")) ||
-		    (err = addr_size(s, w, n, &i, false, true)))
-			return err;
-		if (strcmp(w[i], "decommit") && strcmp(w[i], "release"))
-			return bad("expected decommit or release, got", w[i]);
-		s->release = !strcmp(w[i++], "release");
-		break;
 	case ST_PROTECT:
-		if ((err = need(n, 5, "protect NAME ADDR SIZE PROT")) ||
-		    (err = addr_size(s, w, n, &i, false, true)))
-			return err;
-		if (!prot_parse(w[i++], &s->prot))
-			return bad("unknown protection", w[i - 1]);
+		err = parse_free_protect(s, w, n, &i);
 		break;
 	case ST_LOCK:
 	case ST_UNLOCK:
-		if ((err = need(n, 3, "lock|unlock NAME ADDR [SIZE]")) ||
-		    (err = addr_size(s, w, n, &i, false, false)))
-			return err;
+		if (!(err = need(n, 3, "lock|unlock NAME ADDR [SIZE]")))
+			err = addr_size(s, w, n, &i, false, false);
 		break;
 	case ST_TRIM:
-		if ((err = need(n, 2, "trim NAME [COUNT|all]")) || (err = set_name(s, w[1])))
-			return err;
-		i = 2;
-		if (n > 2) {
-			if (!strcmp(w[2], "all"))
-				s->count = UINT64_MAX;
-			else if (!number(w[2], &s->count) || !s->count)
-				return bad("bad count", w[2]);
-			i = 3;
-		}
+		err = parse_trim(s, w, n, &i);
 		break;
 	case ST_MPW:
-		i = 1;
 		if (n > 1 && !strcmp(w[1], "nowait")) {
 			s->nowait = true;
 			i = 2;
@@ -255,17 +286,17 @@ static struct err *parse_rest(struct stmt *s, char **w, unsigned n)
 		break;
 	case ST_EXIT:
 	case ST_SNAPSHOT:
-		if ((err = need(n, 2, s->kind == ST_EXIT ? "exit NAME" : "snapshot NAME")) ||
-		    (err = set_name(s, w[1])))
-			return err;
-		if (s->kind == ST_SNAPSHOT && strpbrk(s->name, "/\\") )
-			return bad("snapshot names cannot contain a path separator:", s->name);
+		if (!(err = need(n, 2, s->kind == ST_EXIT ? "exit NAME" : "snapshot NAME")))
+			err = set_name(s, w[1]);
+		if (!err && s->kind == ST_SNAPSHOT && strpbrk(s->name, "/\\"))
+			err = bad("snapshot names cannot contain a path separator:", s->name);
 		i = 2;
 		break;
 	default:
-		i = 1;
 		break;
 	}
+	if (err)
+		return err;
 	if (i < n)
 		return bad("unexpected word", w[i]);
 	return NULL;

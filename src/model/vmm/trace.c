@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "core/util.h"
 #include "model/vmm/pfndb.h"
 #include "model/vmm/vstate.h"
 
@@ -23,6 +24,12 @@ void trace_emit(struct vmm *v, const struct vev *e)
 	FILE *f = v->trace.f;
 
 	v->trace.seq++;
+	if (e->has & VEV_PFN) {
+		if (v->trace.nrecent < ARRAY_SIZE(v->trace.recent))
+			v->trace.recent[v->trace.nrecent++] = e->pfn;
+		else
+			v->trace.recent_overflow = true;
+	}
 	if (!f)
 		return;
 	fprintf(f, "{\"seq\": %" PRIu64 ", \"event\": \"%s\", \"what\": \"%s\"", v->trace.seq,

@@ -194,11 +194,12 @@ struct err *trim_pages_n(struct vmm *v, struct vproc *p, uint64_t count, enum tr
 
 		/* Oldest first; within an age, clock order from NextSlot (B:4723-4731). */
 		for (age = 7; age >= 0 && done < count; age--) {
-			uint32_t span = w->last_entry + 1 - VMM_FIRST_DYNAMIC, k;
+			uint32_t span = w->last_entry + 1 - VMM_FIRST_DYNAMIC, start = w->next_slot, k;
 
+			if (start < VMM_FIRST_DYNAMIC || start > w->last_entry)
+				start = VMM_FIRST_DYNAMIC;
 			for (k = 0; k < span && done < count; k++) {
-				uint32_t i = VMM_FIRST_DYNAMIC +
-					     (w->next_slot - VMM_FIRST_DYNAMIC + k) % span;
+				uint32_t i = VMM_FIRST_DYNAMIC + (start - VMM_FIRST_DYNAMIC + k) % span;
 				struct wsitem it;
 				struct err *err;
 
@@ -209,10 +210,12 @@ struct err *trim_pages_n(struct vmm *v, struct vproc *p, uint64_t count, enum tr
 				if (err)
 					return err;
 				done++;
-				w->next_slot = i + 1 > w->last_entry ? VMM_FIRST_DYNAMIC : i + 1;
+				w->next_slot = i + 1;
 			}
 		}
 	}
+	if (w->next_slot > w->last_entry)
+		w->next_slot = VMM_FIRST_DYNAMIC;
 	process_sync_counters(v, p);
 	if (trimmed_ret)
 		*trimmed_ret = done;

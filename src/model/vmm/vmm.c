@@ -26,7 +26,7 @@
 #include "model/vmm/vstate.h"
 
 #define MIN_RAM (16ULL << 20)
-#define MAX_RAM (1ULL << 40)
+#define MAX_RAM (64ULL << 30) /* the C records and the PFN database stay under ~2 GiB */
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -56,7 +56,7 @@ static struct err *machine_setup(struct vmm *v, const struct stmt *s)
 
 	if (s->ram < MIN_RAM || s->ram > MAX_RAM || (s->ram & 0xFFF))
 		return err_create(ERR_INVALID_ARG,
-				  "ram=%llu must be a multiple of 4 KiB between 16 MiB and 1 TiB",
+				  "ram=%llu must be a multiple of 4 KiB between 16 MiB and 64 GiB",
 				  (unsigned long long)s->ram);
 	if (s->pagefile & 0xFFF)
 		return err_create(ERR_INVALID_ARG, "pagefile size must be a multiple of 4 KiB");

@@ -163,7 +163,7 @@ static struct err *release_leaf(struct vmm *v, struct vproc *p, struct vad *d, u
 			.event = event, .what = what,
 			.has = VEV_VA | VEV_PTE | (page ? VEV_PFN | VEV_FROM | VEV_TO : 0),
 			.pfn = pfn, .va = va, .p = p, .from = from,
-			.to = v->pfn[pfn].loc, .pte_before = e, .pte_after = after });
+			.to = page ? v->pfn[pfn].loc : 0, .pte_before = e, .pte_after = after });
 	}
 	return NULL;
 }
@@ -389,7 +389,7 @@ static struct err *protect_page(struct vmm *v, struct vproc *p, struct vad *d, u
 		return err_create(ERR_INVALID_ARG, "page %#llx of '%s' is not committed",
 				  (unsigned long long)va, p->name);
 	pfn = pte_pfn(e);
-	pg = &v->pfn[pfn];
+	pg = (pte_is_valid(e) || pte_is_transition(e)) ? &v->pfn[pfn] : NULL;
 	if (pte_is_valid(e)) {
 		/* The software PTE moves between the PTE and OriginalPte (B:8665-8671). */
 		bool dirty = (e & PTE_RW) && (vmm_protect_mask(prot) & PTE_WRITE_SW);
@@ -415,8 +415,8 @@ static struct err *protect_page(struct vmm *v, struct vproc *p, struct vad *d, u
 	if (!err)
 		trace_emit(v, &(struct vev){
 			.event = event,
-			.what = pg->rip && pte_is_transition(e) ? "protection changed while the page is being read"
-								 : "protection changed",
+			.what = event[0] == 'E' ? "protection changed while the page is being read"
+						: "protection changed",
 			.has = VEV_VA | VEV_PTE, .va = va, .p = p, .pte_before = e, .pte_after = after });
 	return err;
 }

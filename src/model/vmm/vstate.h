@@ -231,6 +231,10 @@ struct vpool {
 struct vtrace {
 	FILE *f;		/* NULL: not recorded */
 	uint64_t seq;
+	uint64_t recent[64];	/* PFNs of the events since the last check step */
+	unsigned nrecent;
+	bool recent_overflow;
+	uint64_t steps;		/* check steps so far */
 };
 
 struct vmm_counters {

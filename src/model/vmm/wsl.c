@@ -14,7 +14,10 @@
 #include "model/vmm/pt.h"
 #include "model/vmm/vstate.h"
 
-#define WSL_MAX_PAGES 384 /* the WSL's page table maps up to 0xFFFFF700'01200000 */
+/* The WSL may grow up to the non-direct hash table at 0xFFFFF704'40000000 (B:11483-11485);
+ * page tables it needs beyond the first are hyperspace tables in no working set [INF],
+ * like the WSL pages after the first (WsIndex 0, B:11784). */
+#define WSL_MAX_PAGES ((0xFFFFF70440000000ULL - VMM_WSL_VA) >> 12)
 
 static uint64_t wsle_entry_va(uint32_t index)
 {
@@ -142,6 +145,13 @@ static struct err *grow(struct vmm *v, struct vproc *p, bool chain)
 	if (!pages)
 		return err_nomem;
 	w->page_pfn = pages;
+	if (!pt_node(p, 3, va)) {
+		uint64_t pt;
+
+		err = process_hyper_table(v, p, 2, va, false, 0, &pt);
+		if (err)
+			return err;
+	}
 	err = process_hyper_page(v, p, va, false, &pfn);
 	if (err)
 		return err;

@@ -52,7 +52,7 @@ struct err *wsl_create(struct vmm *v, struct vproc *p, const uint64_t fixed[5]);
  */
 struct err *wsl_add(struct vmm *v, struct vproc *p, uint64_t va, uint32_t *index_ret);
 
-/** wsl_is_full() - no free entry is left and the list cannot grow (it maps 384 pages). */
+/** wsl_is_full() - no free entry is left and the list has reached the hash table region. */
 bool wsl_is_full(const struct vproc *p);
 
 /** wsl_remove() - free entry @index (it becomes FirstFree); WorkingSetSize shrinks. */

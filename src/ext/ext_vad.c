@@ -127,8 +127,8 @@ const struct ext_def ext_vad = {
 	.synopsis = "!vad [ROOT|ADDR] [1]",
 	.help = "Without an argument, walks the VAD tree of the current process in address order;\n"
 		"with a VAD address, the tree rooted there; with a user address, the one VAD that\n"
-		"contains it (shown at level -1). Each line: VAD address, level in the tree, start\n"
-		"and end VPN (inclusive), committed pages (-1 for all ones), Private or Mapped,\n"
+		"contains it, at its depth in the tree. Each line: VAD address, level in the tree,\n"
+		"start and end VPN (inclusive), committed pages (-1 for all ones), Private or Mapped,\n"
 		"Exe for image mappings, and the protection. The footer gives the VAD count,\n"
 		"average level and maximum depth. The walk is bounded and cycle-safe: a node\n"
 		"whose parent pointer disagrees, ranges out of order or a tree deeper than 64\n"

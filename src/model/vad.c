@@ -178,8 +178,10 @@ struct err *vad_find(const struct kernel_info *k, uint64_t root, uint64_t va,
 			cur = ret->left;
 		else if (vpn > ret->end_vpn)
 			cur = ret->right;
-		else
+		else {
+			ret->level = depth; /* its depth below the root */
 			return NULL;
+		}
 	}
 	if (cur)
 		return err_create(ERR_FORMAT, "VAD tree deeper than %d levels (a loop?)",

@@ -1,0 +1,3 @@
+# dump: demo/demo.raw
+!memusage
+!memusage 1

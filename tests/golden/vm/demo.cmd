@@ -1,0 +1,2 @@
+# dump: demo/demo.raw
+!vm

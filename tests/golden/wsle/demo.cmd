@@ -1,0 +1,3 @@
+# dump: demo/demo.raw
+!wsle 1 --process cmd.exe
+!wsle 7 --process notepad.exe

@@ -1,10 +1,15 @@
-# The demo script ./quickstart runs without a terminal: the book's !pte sessions on the
-# rebuilt page tables (testdumps/pt/book.ptd).
+# The demo script ./quickstart runs without a terminal, on the demo dump (the reference VMM's
+# testdumps/scenarios/demo.scn: every page state in one 32 MiB machine).
 .target
-!pte 1c0000
-!pte FFFFF6FB40000000
-!pte 77ae8000
-!pte 4a0000
-!pte fffff800`02c06000
-!vtop 0 1c0000
-? poi(fffff6fb`7dbedf68)
+!process 0 0
+!memusage 1
+.process notepad.exe
+!vad
+!pte 1002000
+!pfn 64f
+!pte 1000000 1010000
+.process cmd.exe
+!pte 402000
+!pfn 64e
+!pfnlist modified
+!mmcheck

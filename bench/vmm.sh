@@ -9,7 +9,7 @@ echo "== reference VMM (bench/vmm.sh) =="
 "$top_builddir/bench/bench_vmm" "${TMPDIR:-/tmp}" || exit 1
 d=$(mktemp -d "${TMPDIR:-/tmp}/mmkd-bench.XXXXXX") || exit 1
 trap 'rm -rf "$d"' EXIT
-bash "$top_srcdir/bench/scale-scn.sh" > "$d/scale.scn"
+bash "$top_srcdir/bench/scale-scenario" > "$d/scale.scn"
 t0=$(date +%s.%N)
 "$top_builddir/mmkd-model" run "$d/scale.scn" -o "$d/out" --no-pfns --no-ptes || exit 1
 t1=$(date +%s.%N)

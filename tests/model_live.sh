@@ -29,6 +29,10 @@ for scn in "$SCN"/*.scn; do
 	for s in $snaps; do
 		cmp -s "$tmp/$name-$s.raw" "$TD/$name/$s.raw"
 		ok $? "$name/$s: .dump of the in-process snapshot equals mmkd-model run's dump"
+		if [ -f "$TD/$name/$s.pagefile.sys" ]; then
+			cmp -s "$tmp/$name-$s.pagefile.sys" "$TD/$name/$s.pagefile.sys"
+			ok $? "$name/$s: and its paging file equals mmkd-model run's"
+		fi
 		# same answers on the dump (keys naming the target removed)
 		"$MMKD" --json "$TD/$name/$s.raw" -c "$cmp_cmds" > "$tmp/dump.json" 2> /dev/null
 		i=$(( $(echo "$snaps" | grep -nx "$s" | cut -d: -f1) ))
@@ -43,6 +47,18 @@ for scn in "$SCN"/*.scn; do
 		cmp -s "$tmp/a" "$tmp/b" || diff "$tmp/a" "$tmp/b" | head -4 | cut -c1-200 | sed 's/^/#   /'
 	done
 done
+
+# ---- paging files: the in-process snapshots keep their paging file, as the dumps' do
+ps="$SCN/pspaging.scn"
+if [ -f "$ps" ]; then
+	c='.process ps.exe; !pte 40000000; !pte 40000000 40003000'
+	"$MMKD" --json --model "$ps" -c ".model step all; .snap 3; $c" 2> /dev/null | tail -n2 |
+		jq -cS .result > "$tmp/a"
+	"$MMKD" --json "$TD/pspaging/tables_out.raw" -c "$c" | tail -n2 | jq -cS .result > "$tmp/b"
+	cmp -s "$tmp/a" "$tmp/b"
+	ok $? "pspaging: !pte below a paged-out table reads the in-process paging file as the dump's"
+	grep -q 'paging file' "$tmp/a"; ok $? "  (and it did read from the paging file)"
+fi
 
 # ---- stepping, names, the series and history, on the demand-zero scenario
 dz="$SCN/demandzero.scn"

@@ -6,6 +6,7 @@
  * file beside FILE and renames it, and refuses a FILE that is one of the session's dumps.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "core/err.h"
 #include "core/progress.h"
 #include "core/util.h"
+#include "targets/pagefile.h"
 #include "targets/target.h"
 #include "targets/writer.h"
 
@@ -37,6 +39,29 @@ static bool is_open_dump(struct session *s, const char *path)
 		    a.st_ino == b.st_ino)
 			return true;
 	}
+	return false;
+}
+
+/* Would writing FILE's paging file replace one the session reads? Then leave it alone. */
+static bool is_open_pagefile(struct session *s, const struct pagefile_image *pf, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	_cleanup_free_ char *pfpath = NULL;
+	struct stat a, b;
+	size_t i, j;
+
+	(void)pf;
+	if (!dot || (slash && dot < slash))
+		dot = path + strlen(path);
+	if (asprintf(&pfpath, "%.*s.pagefile.sys", (int)(dot - path), path) < 0 ||
+	    stat(pfpath, &a) < 0)
+		return false;
+	for (i = 0; i < s->nsnaps; i++)
+		for (j = 0; j < PAGEFILE_MAX; j++)
+			if (s->snaps[i].pagefiles[j] && s->snaps[i].pagefiles[j]->fd >= 0 &&
+			    !fstat(s->snaps[i].pagefiles[j]->fd, &b) && a.st_dev == b.st_dev &&
+			    a.st_ino == b.st_ino)
+				return true;
 	return false;
 }
 
@@ -71,6 +96,49 @@ static struct err *gather(struct target *t, uint8_t *mem, uint64_t *present, boo
 	return err;
 }
 
+/* Paging file 0 of the snapshot, beside FILE as <stem>.pagefile.sys (the name mmkd looks for
+ * when it opens FILE), sparse; written under a temporary name and renamed. */
+static struct err *dump_pagefile(const struct pagefile_image *pf, const char *path, bool overwrite,
+				 char **written)
+{
+	_cleanup_free_ char *pfpath = NULL, *tmp = NULL;
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	uint8_t page[PAGE_SIZE];
+	static const uint8_t zero[PAGE_SIZE];
+	struct err *err = NULL;
+	struct stat st;
+	uint64_t off;
+	int fd;
+
+	if (!dot || (slash && dot < slash))
+		dot = path + strlen(path);
+	if (asprintf(&pfpath, "%.*s.pagefile.sys", (int)(dot - path), path) < 0 ||
+	    asprintf(&tmp, "%s.mmkd-tmp", pfpath) < 0)
+		return err_nomem;
+	if (!overwrite && stat(pfpath, &st) == 0)
+		return err_create(ERR_INVALID_ARG, "'%s' exists (/o overwrites it)", pfpath);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_os(errno, "cannot create '%s'", tmp);
+	for (off = 0; off + PAGE_SIZE <= pf->len && !err; off += PAGE_SIZE) {
+		err = pagefile_image_read(pf, off, page, PAGE_SIZE);
+		if (!err && memcmp(page, zero, PAGE_SIZE) &&
+		    pwrite(fd, page, PAGE_SIZE, (off_t)off) != (ssize_t)PAGE_SIZE)
+			err = err_os(errno, "cannot write '%s'", tmp);
+	}
+	if (!err && ftruncate(fd, (off_t)pf->len) < 0)
+		err = err_os(errno, "cannot size '%s'", tmp);
+	if (close(fd) < 0 && !err)
+		err = err_os(errno, "cannot close '%s'", tmp);
+	if (!err && rename(tmp, pfpath) < 0)
+		err = err_os(errno, "cannot rename '%s' to '%s'", tmp, pfpath);
+	if (err)
+		unlink(tmp);
+	else
+		*written = strdup(pfpath);
+	return err;
+}
+
 static struct err *dump_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
 {
 	struct session *s = ctx->session;
@@ -78,6 +146,7 @@ static struct err *dump_run(struct ext_ctx *ctx, const struct ext_args *args, st
 	const char *path = args->a[3].s, *format = args->a[2].set ? args->a[2].s : "raw";
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_free_ uint64_t *present = NULL;
+	_cleanup_free_ char *pfwritten = NULL;
 	struct dump_image img;
 	uint64_t size;
 	uint8_t *mem;
@@ -119,10 +188,15 @@ static struct err *dump_run(struct ext_ctx *ctx, const struct ext_args *args, st
 			unlink(tmp);
 	}
 	munmap(mem, size);
+	if (!err && snap->pagefiles[0] && !is_open_pagefile(s, snap->pagefiles[0], path))
+		err = dump_pagefile(snap->pagefiles[0], path, args->a[0].set, &pfwritten);
 	if (err)
 		return err;
 	out_printf(o, "Wrote %s (%s, %" PRIu64 " MiB of physical memory in %zu runs, %zu CPUs)\n",
 		   path, format, size >> 20, snap->t->nruns, snap->t->ncpus);
+	if (pfwritten)
+		out_printf(o, "Wrote %s (paging file 0)\n", pfwritten);
+	out_str(o, "pagefile", pfwritten);
 	out_str(o, "file", path);
 	out_str(o, "format", format);
 	out_u64(o, "bytes", size, OUT_DEC);
@@ -144,7 +218,8 @@ const struct ext_def builtin_dump = {
 	.summary = "write the current snapshot as a new dump file",
 	.synopsis = ".dump [/o] [/f] [--format FMT] FILE",
 	.help = "Writes the current snapshot's physical memory (its runs; holes stay holes), CPU\n"
-		"state and what the container said about the kernel, as a new dump: a step of\n"
+		"state and what the container said about the kernel, as a new dump, and its paging\n"
+		"file 0 beside it as <stem>.pagefile.sys (where mmkd looks for it): a step of\n"
 		"mmkd --model kept for later, or a dump converted to another format. /f is\n"
 		"accepted and implied (always a full dump). The file is written beside FILE under\n"
 		"a temporary name and renamed when complete; an existing FILE needs /o, and a FILE\n"

@@ -90,6 +90,36 @@ static struct err *load(struct model_live *m)
 	return err;
 }
 
+/* The paging file as of the snapshot just added (paging file 0), sharing the pages that did
+ * not change with the previous snapshot's copy. */
+static struct err *take_pagefile(struct session *s, struct model_live *m, const char *name)
+{
+	struct snapshot *snap = &s->snaps[s->nsnaps - 1];
+	struct pagefile_image *prev = s->nsnaps > 1 ? s->snaps[s->nsnaps - 2].pagefiles[0] : NULL;
+	struct target *t = NULL;
+	const uint8_t *data;
+	uint64_t bytes;
+	char pname[96];
+	struct err *err;
+	_cleanup_free_ uint64_t *used = NULL;
+
+	vmm_pagefile_view(m->v, &data, &bytes, NULL);
+	if (!data || snap->pagefiles[0])
+		return NULL;
+	used = calloc(bytes / 4096 / 64 + 1, sizeof(*used));
+	if (!used)
+		return err_nomem;
+	/* free slots keep stale data: the snapshot holds the slots in use, as the file would */
+	vmm_pagefile_view(m->v, &data, &bytes, used);
+	snprintf(pname, sizeof(pname), "%s (in-process paging file)", name);
+	err = target_pages_create(pname, "paging file", data, bytes, used,
+				  &(struct phys_run){ 0, bytes, 0 }, 1, NULL, 0,
+				  prev ? prev->t : NULL, &t);
+	if (!err)
+		err = pagefile_image_from_target(pname, t, &snap->pagefiles[0]);
+	return err;
+}
+
 /* Append the machine's current state to the series as @name and make it current. */
 static struct err *take(struct session *s, struct model_live *m, const char *name,
 			const char *what, struct out *o)
@@ -113,6 +143,8 @@ static struct err *take(struct session *s, struct model_live *m, const char *nam
 	if (target_pages_stats(t, &st))
 		m->stored += st.copied;
 	err = session_add_target(s, t, name);
+	if (!err)
+		err = take_pagefile(s, m, name);
 	if (!err)
 		err = session_select(s, s->nsnaps - 1, o);
 	return err;

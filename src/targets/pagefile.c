@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "targets/target.h"
 
 struct err *pagefile_image_open(const char *path, struct pagefile_image **ret)
 {
@@ -50,10 +51,28 @@ struct err *pagefile_image_open(const char *path, struct pagefile_image **ret)
 	return NULL;
 }
 
+struct err *pagefile_image_from_target(const char *name, struct target *t,
+				       struct pagefile_image **ret)
+{
+	struct pagefile_image *pf = calloc(1, sizeof(*pf));
+
+	if (!pf || !(pf->path = strdup(name))) {
+		free(pf);
+		target_close(t);
+		return err_nomem;
+	}
+	pf->fd = -1;
+	pf->t = t;
+	pf->len = target_max_pa(t);
+	*ret = pf;
+	return NULL;
+}
+
 void pagefile_image_close(struct pagefile_image *pf)
 {
 	if (!pf)
 		return;
+	target_close(pf->t);
 	if (pf->map)
 		munmap((void *)pf->map, pf->len);
 	if (pf->fd >= 0)
@@ -68,6 +87,8 @@ struct err *pagefile_image_read(const struct pagefile_image *pf, uint64_t offset
 		return err_create(ERR_FAULT, "paging file '%s' has no byte %#llx (it is %#llx bytes)",
 				  pf->path, (unsigned long long)(offset + len - 1),
 				  (unsigned long long)pf->len);
+	if (pf->t)
+		return target_read_phys(pf->t, offset, buf, len, "a paging file page");
 	memcpy(buf, pf->map + offset, len);
 	return NULL;
 }

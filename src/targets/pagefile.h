@@ -16,15 +16,25 @@ struct err;
 /* PageFileLow is 4 bits: MmPagingFile[0..15]. */
 #define PAGEFILE_MAX 16
 
+struct target;
+
 struct pagefile_image {
 	char *path;
 	int fd;
 	const uint8_t *map;
 	uint64_t len;
+	struct target *t;	/* instead of a file: its physical memory is the file (owned) */
 };
 
 /** pagefile_image_open() - map @path read-only. */
 struct err *pagefile_image_open(const char *path, struct pagefile_image **ret);
+
+/**
+ * pagefile_image_from_target() - a paging file whose contents are @t's memory from address 0
+ * (the in-process model's snapshots of its paging file). Takes ownership of @t.
+ */
+struct err *pagefile_image_from_target(const char *name, struct target *t,
+				       struct pagefile_image **ret);
 
 /** pagefile_image_close() - unmap and free. NULL is fine. */
 void pagefile_image_close(struct pagefile_image *pf);

@@ -313,6 +313,21 @@ struct err *vmm_save_pagefile(const struct vmm *v, const char *path)
 	return pagefile_save(v, path);
 }
 
+void vmm_pagefile_view(const struct vmm *v, const uint8_t **data_ret, uint64_t *bytes_ret,
+		       uint64_t *used)
+{
+	uint64_t off;
+
+	*data_ret = v->pf.size_pages ? v->pf.data : NULL;
+	*bytes_ret = v->pf.size_pages << 12;
+	for (off = 0; used && off < v->pf.size_pages; off++) {
+		if (off % 64 == 0)
+			used[off / 64] = 0;
+		if (pagefile_used(v, off))
+			used[off / 64] |= 1ULL << (off % 64);
+	}
+}
+
 bool vmm_has_pagefile(const struct vmm *v)
 {
 	return v->pf.size_pages != 0;

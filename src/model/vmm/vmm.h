@@ -62,6 +62,15 @@ struct err *vmm_snapshot(struct vmm *v, const char *name, struct dump_image *img
 /** vmm_save_pagefile() - write the paging file image (sparse) to @path. */
 struct err *vmm_save_pagefile(const struct vmm *v, const char *path);
 
+/**
+ * vmm_pagefile_view() - the paging file's contents as they are now (page N = slot N), to copy
+ * before the next vmm_exec. @data_ret NULL and @bytes_ret 0 when the machine has none.
+ * @used: optional, (bytes / 4096 + 63) / 64 words: bit N set when slot N is in use (free
+ * slots hold stale data that vmm_save_pagefile() does not write).
+ */
+void vmm_pagefile_view(const struct vmm *v, const uint8_t **data_ret, uint64_t *bytes_ret,
+		       uint64_t *used);
+
 /** vmm_has_pagefile() - does the machine have a paging file? */
 bool vmm_has_pagefile(const struct vmm *v);
 

@@ -12,6 +12,7 @@
 #include "ext/ext_table.h"
 #include "ext/extutil.h"
 #include "model/kinfo.h"
+#include "model/pfn.h"
 #include "model/process.h"
 #include "model/wsl.h"
 
@@ -20,21 +21,49 @@
 
 struct wsle_state {
 	struct out *o;
+	const struct kernel_info *k;
+	struct as *pas;
 	uint64_t valid, free;
 };
+
+/* ReferenceCount of the page an entry maps: its PFN entry, through the process's PTE. */
+static bool entry_refcount(struct wsle_state *st, uint64_t va, unsigned *ret)
+{
+	struct mmpfn p;
+	struct xlate x;
+	struct err *err = as_translate(st->pas, va, &x);
+
+	if (!err)
+		err = pfn_read(st->k, x.pa >> 12, &p);
+	if (err) {
+		err_destroy(err);
+		return false;
+	}
+	*ret = p.reference_count;
+	return true;
+}
 
 static struct err *one_entry(void *arg, const struct wsle_info *e)
 {
 	struct wsle_state *st = arg;
+	unsigned refs = 0;
+	bool have_refs = false;
 
 	if (e->valid) {
 		st->valid++;
-		out_printf(st->o, "    %8x  %016" PRIx64 "  %3u  %6d  %6d  %6d\n", e->index, e->raw,
-			   e->age, e->locked, e->direct, e->hashed);
+		have_refs = entry_refcount(st, e->va, &refs);
+		/* WinDbg's columns (B:8284-8289): the entry as stored, age, locked, the page's
+		 * reference count */
+		if (have_refs)
+			out_printf(st->o, "%016" PRIx64 "  %8u  %6d  %14u\n", e->raw, e->age,
+				   e->locked, refs);
+		else
+			out_printf(st->o, "%016" PRIx64 "  %8u  %6d  %14s\n", e->raw, e->age,
+				   e->locked, "?");
 	} else {
 		st->free++;
-		out_printf(st->o, "    %8x  %016" PRIx64 "  free: previous %x next %x\n", e->index,
-			   e->raw, e->prev_free, e->next_free);
+		out_printf(st->o, "%016" PRIx64 "  free entry %x: previous %x next %x\n", e->raw,
+			   e->index, e->prev_free, e->next_free);
 	}
 	out_record_begin(st->o);
 	out_u64(st->o, "index", e->index, OUT_DEC);
@@ -46,6 +75,10 @@ static struct err *one_entry(void *arg, const struct wsle_info *e)
 		out_bool(st->o, "direct", e->direct);
 		out_bool(st->o, "hashed", e->hashed);
 		out_u64(st->o, "protection", e->protection, OUT_DEC);
+		if (have_refs)
+			out_u64(st->o, "reference_count", refs, OUT_DEC);
+		else
+			out_null(st->o, "reference_count");
 	} else {
 		out_u64(st->o, "previous_free", e->prev_free, OUT_HEX);
 		out_u64(st->o, "next_free", e->next_free, OUT_HEX);
@@ -59,7 +92,7 @@ static struct err *wsle_run(struct ext_ctx *ctx, const struct ext_args *args, st
 	const struct kernel_info *k = ctx->s->k;
 	uint64_t flags = args->a[0].set ? args->a[0].u : 0;
 	uint64_t wsl_va = args->a[1].set ? args->a[1].u : PROCESS_WSL_VA;
-	struct wsle_state st = { o, 0, 0 };
+	struct wsle_state st = { o, k, NULL, 0, 0 };
 	struct process_info p;
 	struct as *pas = NULL;
 	struct wsl_info w;
@@ -83,6 +116,8 @@ static struct err *wsle_run(struct ext_ctx *ctx, const struct ext_args *args, st
 	out_printf(o, "    FirstFree %8x  FirstDynamic %8x\n", w.first_free, w.first_dynamic);
 	out_printf(o, "    LastEntry %8x  NextSlot     %8x  LastInitialized %8x\n", w.last_entry,
 		   w.next_slot, w.last_initialized);
+	/* WinDbg always prints 0 for both (B:9232: "the !wsle extension always reports 0 for
+	 * the hash table size and address"); the real values are in the JSON. */
 	out_printf(o, "    NonDirect %8x  HashTable    %8x  HashTableSize   %8x\n",
 		   w.nondirect_count, 0U, 0U);
 	out_u64(o, "address", w.address, OUT_HEX);
@@ -94,10 +129,13 @@ static struct err *wsle_run(struct ext_ctx *ctx, const struct ext_args *args, st
 	out_u64(o, "next_slot", w.next_slot, OUT_DEC);
 	out_u64(o, "nondirect_count", w.nondirect_count, OUT_DEC);
 	out_u64(o, "wsle", w.wsle, OUT_HEX);
+	out_u64(o, "nondirect_hash", w.nondirect_hash, OUT_HEX);
+	out_u64(o, "hash_table_start", w.hash_table_start, OUT_HEX);
 	out_list_begin(o, "entries");
 	if (flags & 1) {
-		out_printf(o, "\n       Index  Entry             Age  Locked  Direct  Hashed\n");
-		err = wsle_walk(k, pas ? pas : ctx->pas, &w, (flags & 2) != 0, one_entry, &st);
+		st.pas = pas ? pas : ctx->pas;
+		out_printf(o, "\nVirtual Address         Age  Locked  ReferenceCount\n");
+		err = wsle_walk(k, st.pas, &w, (flags & 2) != 0, one_entry, &st);
 	}
 	out_end(o);
 	if (!err && (flags & 1))
@@ -125,9 +163,12 @@ const struct ext_def ext_wsle = {
 	.synopsis = "!wsle [FLAGS] [ADDR] [--process EPROCESS|PID|IMAGE]",
 	.help = "Shows the _MMWSL header of the current process (or --process): FirstFree,\n"
 		"FirstDynamic, LastEntry, NextSlot, LastInitialized (LastInitializedWsle) and\n"
-		"NonDirect. With FLAGS 1, one line per valid entry: index, raw entry, age, locked\n"
-		"(index below FirstDynamic), direct and hashed; FLAGS 3 lists free entries too with\n"
-		"their free-list links. JSON entries carry the page-aligned VA.",
+		"NonDirect; HashTable and HashTableSize print 0, as WinDbg's do (the JSON has the\n"
+		"real NonDirectHash and HashTableStart). With FLAGS 1, one line per valid entry in\n"
+		"WinDbg's columns: the entry as stored (VA with its flag bits), age, locked (index\n"
+		"below FirstDynamic) and the reference count of the page it maps; FLAGS 3 lists\n"
+		"free entries too, with their free-list links. JSON entries carry the index, the\n"
+		"page-aligned VA, direct, hashed and protection as well.",
 	.examples = wsle_examples,
 	.opts = wsle_opts,
 	.needs = NEEDS_KERNEL,

@@ -22,7 +22,7 @@ struct err;
 #define NT_PRSTATUS_TYPE 1
 #define NT_QEMU_TYPE 0
 #define NT_VMCOREINFO_TYPE 0
-#define NT_MMKD_CPU 1
+#define NT_MMKD_CPU 0x4D4B0001 /* not 1: BFD reads type 1 as NT_PRSTATUS whatever the owner */
 
 /* x86_64_elf_prstatus (QEMU target/i386/arch_dump.c): pid at 0x20, user_regs_struct at 0x70. */
 #define PRSTATUS64_SIZE 0x150

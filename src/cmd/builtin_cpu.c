@@ -126,7 +126,9 @@ static struct err *r_one(struct session *s, const char *arg, struct out *o)
 	out_printf(o, "%s=%016" PRIx64 "\n", name, v);
 	out_u64(o, name, v, OUT_HEX);
 	if (!strcmp(name, "cr3") && !(c && (c->valid & REG_CR)))
-		out_note(o, "(no CPU state in this dump: cr3 is the page-table root found by %s)",
+		out_note(o, "(%s: cr3 is the page-table root found by %s)",
+			 c ? "the dump recorded no control registers for this CPU"
+			   : "no CPU state in this dump",
 			 session_snap(s)->dtb_source);
 	return NULL;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* dumpcmp REFERENCE DUMP [FORMAT]: compare every page a dump holds, read through mmkd's reader
  * (target_read_phys), with the same physical addresses of REFERENCE, a flat image of physical
- * memory from address 0 (a raw dump, or QEMU's pmemsave output). Prints one summary line and
+ * memory from address 0 (a raw dump, or QEMU's pmemsave output). Pages beyond the end of
+ * REFERENCE (a BIOS ROM at 4 GiB - 256 KiB, say) are counted, not compared. Prints one line and
  * exits 0 when every page matches, 1 on a difference, 2 when a file cannot be opened. A test
  * helper, not a test: tests/formats.sh and tests/qemu_dumps.sh run it. */
 #include <errno.h>
@@ -19,7 +20,6 @@
 int main(int argc, char **argv)
 {
 	static uint8_t buf[1 << 20];
-	static const uint8_t zero[4096];
 	struct target *t = NULL;
 	uint64_t pages = 0, diff = 0, beyond = 0;
 	const uint8_t *ref;
@@ -61,14 +61,12 @@ int main(int argc, char **argv)
 			}
 			for (off = 0; off < n; off += 4096) {
 				uint64_t len = n - off < 4096 ? n - off : 4096;
-				const uint8_t *want = zero;
 
-				/* Beyond the reference file: the page must read as zeros. */
-				if (pa + off + len <= (uint64_t)st.st_size)
-					want = ref + pa + off;
-				else
+				if (pa + off + len > (uint64_t)st.st_size) {
 					beyond++;
-				if (memcmp(buf + off, want, len)) {
+					continue;
+				}
+				if (memcmp(buf + off, ref + pa + off, len)) {
 					if (diff < 5)
 						fprintf(stderr, "dumpcmp: page at %#" PRIx64 " differs\n",
 							pa + off);
@@ -80,7 +78,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("%s: %" PRIu64 " pages in %zu runs compared, %" PRIu64 " differ, %" PRIu64
-	       " beyond the reference\n",
+	       " beyond the reference (not compared)\n",
 	       argv[2], pages, t->nruns, diff, beyond);
 	target_close(t);
 	return diff ? 1 : 0;

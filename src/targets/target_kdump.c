@@ -126,7 +126,8 @@ static struct err *index_records(struct target *t, struct kdump *kd, bool *trunc
 		if (*truncated)
 			break;
 	}
-	qsort(kd->recs, kd->nrecs, sizeof(*kd->recs), rec_cmp);
+	if (kd->nrecs > 1) /* qsort(NULL, 0) is undefined; found by fuzz_kdump */
+		qsort(kd->recs, kd->nrecs, sizeof(*kd->recs), rec_cmp);
 	for (i = 1; i < kd->nrecs; i++)
 		if (kd->recs[i].voff < kd->recs[i - 1].voff + kd->recs[i - 1].len)
 			return err_format(kd->recs[i].file_off - MDF_RECORD_HDR,
@@ -359,7 +360,9 @@ static struct err *kdump_open(struct target *t)
 	if (!kd)
 		return err_nomem;
 	t->priv = kd;
-	kd->flat = !memcmp(t->src.map, MDF_SIGNATURE, 12);
+	/* The probe matched 8 bytes of "KDUMP   " or 12 of "makedumpfile"; a 9-byte file is a
+	 * plain header cut short (found by fuzz_kdump). */
+	kd->flat = t->src.len >= 12 && !memcmp(t->src.map, MDF_SIGNATURE, 12);
 	if (kd->flat) {
 		if (t->src.len < MDF_HEADER_SIZE)
 			return err_format(t->src.len,

@@ -47,7 +47,7 @@ static void usage(FILE *f)
 		"  --profile FILE       type layout profile (ISF JSON); default: built-in Win7 x64\n"
 		"  --pagefile FILE      paging file image\n"
 		"  --dtb HEX            kernel page-table root (physical address of the PML4)\n"
-		"  --format NAME        force a dump format (raw)\n"
+		"  --format NAME        force a dump format (raw, elf, crashdump, lime, kdump)\n"
 		"  -h, --help           this help;  --version\n"
 		"Several DUMPs open a snapshot series. Without -c/-s and with a terminal, mmkd opens an\n"
 		"interactive shell (type .help); without a terminal it reads commands from stdin.\n"

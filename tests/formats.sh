@@ -8,7 +8,8 @@
 #  - runs, DTB, CPU registers, MSRs and crash dump header values equal the truth file (the
 #    builder's own record), in the formats that can carry them, and are refused by name in
 #    those that cannot;
-#  - readelf and gdb (independent ELF readers) parse the ELF cores mmkd-model writes.
+#  - readelf and gdb (independent ELF readers) parse the ELF cores mmkd-model writes, and
+#    makedumpfile -R turns our flattened kdump into exactly our plain one.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 FORMATS="raw elf dmp dmp-bitmap lime kdump kdump-raw"
@@ -163,6 +164,16 @@ if command -v readelf > /dev/null; then
 	awk '/^  LOAD/ { if ($3 != $4) bad = 1 } END { exit bad }' "$tmp/re"; ok $? "p_vaddr == p_paddr"
 else
 	diag "readelf not installed: skipped"
+fi
+# makedumpfile -R (an independent implementation) unflattens our kdump into our kdump-raw.
+if command -v makedumpfile > /dev/null; then
+	for d in book selfmap-1a3 cpus; do
+		makedumpfile -R "$tmp/$d.plain" < "$TD/$d.kdump" > /dev/null 2>&1
+		cmp -s "$tmp/$d.plain" "$TD/$d.kdump-raw"; ok $? "makedumpfile -R of $d.kdump is byte-identical to $d.kdump-raw"
+		rm -f "$tmp/$d.plain"
+	done
+else
+	diag "makedumpfile not installed: skipped"
 fi
 if command -v gdb > /dev/null; then
 	timeout 60 gdb -nx -batch -ex 'info registers rip rsp rax rbx r15 eflags cs ss' \

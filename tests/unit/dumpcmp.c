@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -19,7 +20,8 @@
 
 int main(int argc, char **argv)
 {
-	static uint8_t buf[1 << 20];
+	const size_t chunk = 1 << 20;
+	uint8_t *buf = malloc(chunk);
 	struct target *t = NULL;
 	uint64_t pages = 0, diff = 0, beyond = 0;
 	const uint8_t *ref;
@@ -28,7 +30,7 @@ int main(int argc, char **argv)
 	size_t i;
 	int fd;
 
-	if (argc < 3) {
+	if (!buf || argc < 3) {
 		fprintf(stderr, "usage: dumpcmp REFERENCE DUMP [FORMAT]\n");
 		return 2;
 	}
@@ -50,7 +52,7 @@ int main(int argc, char **argv)
 		uint64_t pa = t->runs[i].start_pa, end = pa + t->runs[i].len;
 
 		while (pa < end) {
-			uint64_t n = end - pa < sizeof(buf) ? end - pa : sizeof(buf), off;
+			uint64_t n = end - pa < chunk ? end - pa : chunk, off;
 
 			err = target_read_phys(t, pa, buf, n, "page");
 			if (err) {
@@ -81,5 +83,6 @@ int main(int argc, char **argv)
 	       " beyond the reference (not compared)\n",
 	       argv[2], pages, t->nruns, diff, beyond);
 	target_close(t);
+	free(buf);
 	return diff ? 1 : 0;
 }

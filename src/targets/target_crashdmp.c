@@ -68,8 +68,7 @@ static struct err *open_full(struct target *t, const struct dmp_header *h, bool 
 	return NULL;
 }
 
-static struct err *open_bitmap(struct target *t, const struct dmp_header *h, uint32_t *sig_ret,
-			       bool *truncated)
+static struct err *open_bitmap(struct target *t, uint32_t *sig_ret, bool *truncated)
 {
 	const uint8_t *b = t->src.map + DMP_HEADER_SIZE;
 	uint64_t len = t->src.len, nbits, nbytes, first, total, present;
@@ -109,7 +108,6 @@ static struct err *open_bitmap(struct target *t, const struct dmp_header *h, uin
 				  "'%s': bitmap crash dump: TotalPresentPages %#llx at file offset "
 				  "0x2028 differs from the %#llx bits set in the bitmap",
 				  t->path, (unsigned long long)total, (unsigned long long)present);
-	(void)h;
 	return NULL;
 }
 
@@ -132,7 +130,7 @@ static struct err *crashdmp_open(struct target *t)
 	case DMP_TYPE_LIVE_BITMAP:
 		/* Type 6 (live kernel dump) has the same on-disk encoding as 5 (Vol3 PR
 		 * #1990, formats.md §1a). */
-		err = open_bitmap(t, &h, &sig, &truncated);
+		err = open_bitmap(t, &sig, &truncated);
 		break;
 	default:
 		return err_create(ERR_UNSUPPORTED,

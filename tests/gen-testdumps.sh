@@ -9,15 +9,19 @@ top_builddir=$2
 TD=$top_builddir/testdumps
 MODEL=$top_builddir/mmkd-model
 mkdir -p "$TD"
+# A description's "# formats: raw,elf,..." line chooses the formats written (default raw).
+formats_of() {
+	sed -n 's/^# formats: *//p' "$1" | head -n1 | grep . || echo raw
+}
 for d in "$top_srcdir"/testdumps/pt/*.ptd; do
-	"$MODEL" pt "$d" -o "$TD"
+	"$MODEL" pt "$d" -o "$TD" -f "$(formats_of "$d")"
 done
 # Scenario-driven dumps of the reference VMM (one directory per scenario).
 if [ -d "$top_srcdir/testdumps/scenarios" ]; then
 	for s in "$top_srcdir"/testdumps/scenarios/*.scn; do
 		[ -f "$s" ] || continue
 		n=$(basename "$s" .scn)
-		"$MODEL" run "$s" -o "$TD/$n" --check --format "$(sed -n 's/^# formats: *//p' "$s" | head -n1 | grep . || echo raw)"
+		"$MODEL" run "$s" -o "$TD/$n" --check --format "$(formats_of "$s")"
 	done
 fi
 sums=$top_srcdir/testdumps/SHA256SUMS

@@ -13,7 +13,7 @@
 #  (b) QEMU writes an ELF dump (dump-guest-memory, paging=false): the image's bytes are at
 #      their physical addresses in it (so nothing above, not even the witness's walks,
 #      changed guest memory), and its CPU note carries the CR3 that was set.
-# mmkd reading QEMU's dumps is tests/qemu_dumps.sh (it needs the ELF reader).
+# mmkd reading QEMU's dumps is tests/qemu_dumps.sh (booted images) and tests/qemu_paused_dumps.sh.
 # bash, not sh: 64-bit address arithmetic (dash saturates above 2^63).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/qemu/lib.sh"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ? (evaluate), r (registers), .help, .target, .logopen, .logclose, q, and the built-in table.
+ * ? (evaluate), .help, .target, .logopen, .logclose, q, and the built-in table.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -41,125 +41,6 @@ const struct ext_def builtin_eval = {
 		"pointer at a virtual address (also qwo, dwo, wo, by); @REG reads a register.",
 	.opts = eval_opts,
 	.run = eval_run,
-};
-
-/* ---- r ---- */
-
-static const char *const gpr_names[16] = {
-	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-	"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
-};
-
-static void print_gprs(struct out *o, const struct cpu_state *c)
-{
-	/* WinDbg x64 order: rax rbx rcx / rdx rsi rdi / rip rsp rbp / r8 r9 r10 / ... */
-	static const int order[] = { GPR_RAX, GPR_RBX, GPR_RCX, GPR_RDX, GPR_RSI, GPR_RDI };
-	unsigned i;
-
-	for (i = 0; i < 6; i++)
-		out_printf(o, "%s=%016" PRIx64 "%s", gpr_names[order[i]], c->gpr[order[i]],
-			   i % 3 == 2 ? "\n" : " ");
-	out_printf(o, "rip=%016" PRIx64 " rsp=%016" PRIx64 " rbp=%016" PRIx64 "\n", c->rip,
-		   c->gpr[GPR_RSP], c->gpr[GPR_RBP]);
-	out_printf(o, " r8=%016" PRIx64 "  r9=%016" PRIx64 " r10=%016" PRIx64 "\n",
-		   c->gpr[GPR_R8], c->gpr[GPR_R9], c->gpr[GPR_R10]);
-	out_printf(o, "r11=%016" PRIx64 " r12=%016" PRIx64 " r13=%016" PRIx64 "\n",
-		   c->gpr[GPR_R11], c->gpr[GPR_R12], c->gpr[GPR_R13]);
-	out_printf(o, "r14=%016" PRIx64 " r15=%016" PRIx64 "\n", c->gpr[GPR_R14],
-		   c->gpr[GPR_R15]);
-	for (i = 0; i < 16; i++)
-		out_u64(o, gpr_names[i], c->gpr[i], OUT_HEX);
-	out_u64(o, "rip", c->rip, OUT_HEX);
-	out_u64(o, "rflags", c->rflags, OUT_HEX);
-}
-
-static struct err *r_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
-{
-	struct session *s = ctx->session;
-	struct snapshot *snap = session_snap(s);
-	const struct cpu_state *c;
-	struct err *err;
-
-	if (!snap)
-		return err_create(ERR_INVALID_ARG, "no dump is open");
-	if (args->a[0].set) {
-		char name[32];
-		uint64_t v;
-		size_t i;
-
-		for (i = 0; args->a[0].s[i] && i + 1 < sizeof(name); i++)
-			name[i] = (char)((args->a[0].s[i] >= 'A' && args->a[0].s[i] <= 'Z')
-						 ? args->a[0].s[i] + 32
-						 : args->a[0].s[i]);
-		name[i] = '\0';
-		if (name[0] == '@')
-			memmove(name, name + 1, strlen(name));
-		err = session_reg(s, name, &v);
-		if (err)
-			return err;
-		out_printf(o, "%s=%016" PRIx64 "\n", name, v);
-		out_u64(o, name, v, OUT_HEX);
-		if (!strcmp(name, "cr3") &&
-		    !(s->cpu < snap->t->ncpus && (snap->t->cpus[s->cpu].valid & REG_CR)))
-			out_note(o, "(no CPU state in this dump: cr3 is the page-table root found by %s)",
-				 snap->dtb_source);
-		return NULL;
-	}
-	if (snap->t->live && (s->cpu >= snap->t->ncpus ||
-			      !(snap->t->cpus[s->cpu].valid & (REG_GPR | REG_CR))))
-		return err_create(ERR_NOT_FOUND, "no registers of CPU %u: %s is %s", s->cpu,
-				  snap->t->path, snap->t->state);
-	if (s->cpu >= snap->t->ncpus || !(snap->t->cpus[s->cpu].valid & (REG_GPR | REG_CR)))
-		return err_create(ERR_NOT_FOUND,
-				  "the dump recorded no CPU registers (try 'r cr3' for the page-table root)");
-	c = &snap->t->cpus[s->cpu];
-	out_u64(o, "cpu", s->cpu, OUT_DEC);
-	if (c->valid & REG_GPR)
-		print_gprs(o, c);
-	if (c->valid & REG_SEG) {
-		out_printf(o, "cs=%04x  ss=%04x  ds=%04x  es=%04x  fs=%04x  gs=%04x             "
-			      "efl=%08" PRIx64 "\n",
-			   c->cs, c->ss, c->ds, c->es, c->fs, c->gs, c->rflags);
-		out_u64(o, "cs", c->cs, OUT_HEX);
-		out_u64(o, "ss", c->ss, OUT_HEX);
-		out_u64(o, "gs_base", c->gs_base, OUT_HEX);
-		out_u64(o, "fs_base", c->fs_base, OUT_HEX);
-	}
-	if (c->valid & REG_CR) {
-		out_printf(o, "cr0=%016" PRIx64 " cr2=%016" PRIx64 " cr3=%016" PRIx64 "\n", c->cr0,
-			   c->cr2, c->cr3);
-		out_printf(o, "cr4=%016" PRIx64 "\n", c->cr4);
-		out_u64(o, "cr0", c->cr0, OUT_HEX);
-		out_u64(o, "cr2", c->cr2, OUT_HEX);
-		out_u64(o, "cr3", c->cr3, OUT_HEX);
-		out_u64(o, "cr4", c->cr4, OUT_HEX);
-	}
-	if (c->valid & REG_EFER) {
-		out_printf(o, "efer=%016" PRIx64 "\n", c->efer);
-		out_u64(o, "efer", c->efer, OUT_HEX);
-	}
-	if (c->valid & REG_SEG) {
-		out_printf(o, "fsbase=%016" PRIx64 " gsbase=%016" PRIx64 "\n", c->fs_base, c->gs_base);
-	}
-	if (c->valid & REG_KGS)
-		out_printf(o, "kernelgsbase=%016" PRIx64 "\n", c->kernel_gs_base);
-	return NULL;
-}
-
-static const struct ext_opt r_opts[] = {
-	{ "REG", OPT_STR, true, false, "one register to show (e.g. cr3, rip)" },
-	{ NULL },
-};
-
-const struct ext_def builtin_r = {
-	.name = "r",
-	.summary = "display registers of the current CPU",
-	.synopsis = "r [REG]",
-	.help = "Shows the registers the dump recorded for the current CPU, or one register.\n"
-		"A dump without CPU state (raw images) still answers 'r cr3' with the page-table\n"
-		"root found when the dump was opened, and says where it came from.",
-	.opts = r_opts,
-	.run = r_run,
 };
 
 /* ---- .help ---- */
@@ -238,6 +119,50 @@ const struct ext_def builtin_help = {
 
 /* ---- .target ---- */
 
+/* Kernel values the container itself carries (a crash dump header, a VMCOREINFO note). */
+static void target_hints_print(const struct target_hints *h, struct out *o)
+{
+	const struct {
+		bool has;
+		const char *label, *key;
+		uint64_t v;
+	} f[] = {
+		{ h->has_kdbg, "KdDebuggerDataBlock", "kdbg", h->kdbg_va },
+		{ h->has_pfn_db, "PfnDataBase", "pfn_database", h->pfn_db },
+		{ h->has_ps_active_head, "PsActiveProcessHead", "ps_active_process_head",
+		  h->ps_active_head },
+		{ h->has_ps_loaded_module_list, "PsLoadedModuleList", "ps_loaded_module_list",
+		  h->ps_loaded_module_list },
+	};
+	char a[18];
+	size_t i;
+
+	out_object_begin(o, "hints");
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		if (!f[i].has)
+			continue;
+		out_printf(o, "Header:   %-20s %s\n", f[i].label, fmt_addr(a, f[i].v));
+		out_u64(o, f[i].key, f[i].v, OUT_HEX);
+	}
+	if (h->nprocessors) {
+		out_printf(o, "Header:   %-20s %u\n", "NumberProcessors", h->nprocessors);
+		out_u64(o, "nprocessors", h->nprocessors, OUT_DEC);
+	}
+	if (h->nkernel_runs) {
+		out_printf(o, "Header:   PhysicalMemoryBlock  %zu run%s\n", h->nkernel_runs,
+			   h->nkernel_runs == 1 ? "" : "s");
+		out_list_begin(o, "kernel_runs");
+		for (i = 0; i < h->nkernel_runs; i++) {
+			out_record_begin(o);
+			out_u64(o, "base_page", h->kernel_runs[i].base_page, OUT_HEX);
+			out_u64(o, "page_count", h->kernel_runs[i].page_count, OUT_HEX);
+			out_end(o);
+		}
+		out_end(o);
+	}
+	out_end(o);
+}
+
 static struct err *target_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
 {
 	struct session *s = ctx->session;
@@ -295,6 +220,7 @@ static struct err *target_run(struct ext_ctx *ctx, const struct ext_args *args, 
 		out_end(o);
 	}
 	out_end(o);
+	target_hints_print(&t->hints, o);
 	err = session_ensure_dtb(s, snap);
 	if (err) {
 		out_printf(o, "DTB:      not found (%s)\n", err->message);
@@ -317,10 +243,13 @@ const struct ext_def builtin_target = {
 	.summary = "describe the open dump or live target",
 	.synopsis = ".target",
 	.help = "Shows the file, the format reader chosen by the probes, the physical memory runs,\n"
-		"the CPUs with recorded state, and where the kernel page-table root (DTB) and the\n"
-		"auto-entry index came from. For a live guest it also shows its state (running,\n"
-		"paused, shut off) and how its memory is read (a shared memory file mapped\n"
-		"read-only, or monitor peeks through a chunk cache).",
+		"the CPUs with recorded state, the kernel values the container carries (a crash\n"
+		"dump header's KdDebuggerDataBlock, PfnDataBase, PsActiveProcessHead,\n"
+		"PsLoadedModuleList, NumberProcessors and PhysicalMemoryBlock, also found in a\n"
+		"QEMU dump's VMCOREINFO note), the paging files, and where the kernel page-table\n"
+		"root (DTB) and the auto-entry index came from. For a live guest it also shows its\n"
+		"state (running, paused, shut off) and how its memory is read (a shared memory file\n"
+		"mapped read-only, or monitor peeks through a chunk cache).",
 	.run = target_run,
 };
 
@@ -411,7 +340,9 @@ const struct ext_def *const builtin_table[] = {
 	&builtin_dw,
 	&builtin_q,
 	&builtin_r,
+	&builtin_rdmsr,
 	&builtin_u,
+	&builtin_cpu,
 };
 
 const size_t builtin_table_len = ARRAY_SIZE(builtin_table);

@@ -21,6 +21,8 @@ extern const struct ext_def builtin_da;
 extern const struct ext_def builtin_du;
 extern const struct ext_def builtin_u;
 extern const struct ext_def builtin_r;
+extern const struct ext_def builtin_rdmsr;
+extern const struct ext_def builtin_cpu;
 extern const struct ext_def builtin_help;
 extern const struct ext_def builtin_target;
 extern const struct ext_def builtin_reload;

@@ -62,7 +62,7 @@ static void usage(FILE *f)
 		"  --pagefile [N=]FILE  paging file image N (default 0); <dump>.pagefile.sys is found\n"
 		"                       beside a dump\n"
 		"  --dtb HEX            kernel page-table root (physical address of the PML4)\n"
-		"  --format NAME        force a dump format (raw)\n"
+		"  --format NAME        force a dump format (raw, elf, crashdump, lime, kdump)\n"
 		"  --libvirt DOMAIN     attach read-only to a running libvirt guest\n"
 		"  --connect URI        libvirt URI for --libvirt (default: libvirt's default)\n"
 		"  --qemu-monitor SOCK  attach read-only to a QEMU through its QMP socket\n"

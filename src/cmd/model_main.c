@@ -91,7 +91,6 @@ static int cmd_pt(int argc, char **argv)
 {
 	const char *out = NULL, *formats = "raw";
 	_cleanup_free_ char *name = NULL, *truth = NULL;
-	struct phys_run run;
 	struct dump_image img;
 	struct ptdesc d;
 	struct err *err;
@@ -129,14 +128,14 @@ static int cmd_pt(int argc, char **argv)
 		err = err_nomem;
 	if (!err) {
 		memset(&img, 0, sizeof(img));
-		run = (struct phys_run){ 0, d.pm.size, 0 };
 		img.mem = d.pm.ram;
 		img.mem_size = d.pm.size;
-		img.runs = &run;
-		img.nruns = 1;
+		img.runs = d.runs;
+		img.nruns = d.nruns;
 		img.present = d.pm.touched;
-		img.hints.has_dtb = true;
-		img.hints.dtb = d.b.pml4_pa;
+		img.cpus = d.cpus;
+		img.ncpus = d.ncpus;
+		img.hints = d.hints;
 		err = write_formats(&img, out, name, formats);
 	}
 	if (!err && asprintf(&truth, "%s/%s.truth.json", out, name) < 0)

@@ -26,7 +26,45 @@ struct err *session_init(struct session *s, enum out_mode mode, FILE *fp)
 {
 	memset(s, 0, sizeof(*s));
 	out_init(&s->out, mode, fp);
+	snprintf(s->prompt, sizeof(s->prompt), "%u: kd> ", s->cpu);
+	s->out.prompt = s->prompt;
 	return profile_load_builtin(&s->prof);
+}
+
+const struct cpu_state *session_cpu(struct session *s)
+{
+	struct snapshot *snap = session_snap(s);
+
+	if (!snap || s->cpu >= snap->t->ncpus)
+		return NULL;
+	return &snap->t->cpus[s->cpu];
+}
+
+struct err *session_set_cpu(struct session *s, unsigned cpu)
+{
+	struct snapshot *snap = session_snap(s);
+	size_t n = snap ? snap->t->ncpus : 0;
+
+	if (!snap)
+		return err_create(ERR_INVALID_ARG, "no dump is open");
+	/* CPU 0 always exists: a dump without register state still has a processor. */
+	if (cpu >= n && cpu != 0) {
+		if (snap->t->hints.nprocessors > n)
+			return err_create(ERR_INVALID_ARG,
+					  "cpu %u was not recorded: the dump holds the state of %zu "
+					  "CPU%s of the machine's %u",
+					  cpu, n, n == 1 ? "" : "s", snap->t->hints.nprocessors);
+		return err_create(ERR_INVALID_ARG, "cpu %u does not exist: the dump recorded %zu CPU%s",
+				  cpu, n, n == 1 ? "" : "s");
+	}
+	s->cpu = cpu;
+	snprintf(s->prompt, sizeof(s->prompt), "%u: kd> ", cpu);
+	return NULL;
+}
+
+static bool cpu_msr_lookup(const void *arg, uint32_t index, uint64_t *ret)
+{
+	return target_cpu_msr(arg, index, ret);
 }
 
 static void snapshot_deinit(struct snapshot *snap)
@@ -378,6 +416,11 @@ void session_ctx(struct session *s, struct ext_ctx *ctx)
 		ctx->proc_eprocess = s->have_proc ? s->proc_eprocess : snap->cur_eprocess;
 	}
 	ctx->cpu = s->cpu;
+	if (session_cpu(s)) {
+		mtrr_state_init(&s->mt, cpu_msr_lookup, session_cpu(s));
+		if (mtrr_state_known(&s->mt))
+			ctx->mt = &s->mt;
+	}
 	ctx->prof = s->prof;
 	ctx->progress = stderr_is_tty() && !s->interactive;
 	ctx->session = s;
@@ -390,68 +433,44 @@ struct err *session_reg(struct session *s, const char *name, uint64_t *ret)
 		"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
 	};
 	struct snapshot *snap = session_snap(s);
-	const struct cpu_state *c = NULL;
+	const struct cpu_state *c = session_cpu(s);
 	unsigned i;
 
 	if (!snap)
 		return err_create(ERR_INVALID_ARG, "no dump is open");
-	if (s->cpu < snap->t->ncpus)
-		c = &snap->t->cpus[s->cpu];
-	if (c && (c->valid & REG_GPR)) {
+	if (c) {
+		/* WinDbg register names (r, @reg); each needs its group recorded. */
+		const struct {
+			const char *n;
+			unsigned valid;
+			uint64_t v;
+		} regs[] = {
+			{ "rip", REG_GPR, c->rip },	    { "efl", REG_GPR, c->rflags },
+			{ "rflags", REG_GPR, c->rflags },    { "cr0", REG_CR, c->cr0 },
+			{ "cr2", REG_CR, c->cr2 },	    { "cr3", REG_CR, c->cr3 },
+			{ "cr4", REG_CR, c->cr4 },	    { "cr8", REG_CR8, c->cr8 },
+			{ "efer", REG_EFER, c->efer },	    { "cs", REG_SEG, c->cs },
+			{ "ds", REG_SEG, c->ds },	    { "es", REG_SEG, c->es },
+			{ "fs", REG_SEG, c->fs },	    { "gs", REG_SEG, c->gs },
+			{ "ss", REG_SEG, c->ss },	    { "fsbase", REG_SEGBASE, c->fs_base },
+			{ "gsbase", REG_SEGBASE, c->gs_base },
+			{ "kernelgsbase", REG_KGS, c->kernel_gs_base },
+			{ "gdtr", REG_DESC, c->gdt_base },   { "gdtl", REG_DESC, c->gdt_limit },
+			{ "idtr", REG_DESC, c->idt_base },   { "idtl", REG_DESC, c->idt_limit },
+		};
+
 		for (i = 0; i < 16; i++) {
-			if (!strcmp(name, gpr[i])) {
+			if ((c->valid & REG_GPR) && !strcmp(name, gpr[i])) {
 				*ret = c->gpr[i];
 				return NULL;
 			}
 		}
-		if (!strcmp(name, "rip")) {
-			*ret = c->rip;
-			return NULL;
-		}
-		if (!strcmp(name, "efl") || !strcmp(name, "rflags")) {
-			*ret = c->rflags;
-			return NULL;
-		}
-	}
-	if (c && (c->valid & REG_CR)) {
-		const struct {
-			const char *n;
-			uint64_t v;
-		} crs[] = { { "cr0", c->cr0 }, { "cr2", c->cr2 }, { "cr3", c->cr3 }, { "cr4", c->cr4 } };
-
-		for (i = 0; i < ARRAY_SIZE(crs); i++) {
-			if (!strcmp(name, crs[i].n)) {
-				*ret = crs[i].v;
+		for (i = 0; i < ARRAY_SIZE(regs); i++) {
+			if ((c->valid & regs[i].valid) && !strcmp(name, regs[i].n)) {
+				*ret = regs[i].v;
 				return NULL;
 			}
 		}
-	}
-	if (c && (c->valid & REG_CR8) && !strcmp(name, "cr8")) {
-		*ret = c->cr8;
-		return NULL;
-	}
-	if (c && (c->valid & REG_EFER) && !strcmp(name, "efer")) {
-		*ret = c->efer;
-		return NULL;
-	}
-	if (c && (c->valid & REG_SEG)) {
-		const struct {
-			const char *n;
-			uint64_t v;
-		} segs[] = { { "cs", c->cs },	      { "ds", c->ds },	     { "es", c->es },
-			     { "fs", c->fs },	      { "gs", c->gs },	     { "ss", c->ss },
-			     { "fsbase", c->fs_base }, { "gsbase", c->gs_base } };
-
-		for (i = 0; i < ARRAY_SIZE(segs); i++) {
-			if (!strcmp(name, segs[i].n)) {
-				*ret = segs[i].v;
-				return NULL;
-			}
-		}
-	}
-	if (c && (c->valid & REG_KGS) && !strcmp(name, "kernelgsbase")) {
-		*ret = c->kernel_gs_base;
-		return NULL;
 	}
 	/* Without recorded registers, cr3 is the page-table root the bootstrap found. */
 	if (!strcmp(name, "cr3")) {
@@ -747,9 +766,8 @@ bool session_run_command(struct session *s, const char *cmdline)
 	bang = (*p == '!');
 	if (bang)
 		p++;
-	if (*p == '?' && !bang) {
-		name[n++] = '?';
-		p++;
+	if ((*p == '?' || *p == '~') && !bang) {
+		name[n++] = *p++;
 	} else {
 		while (*p && !isspace((unsigned char)*p) && n + 1 < sizeof(name)) {
 			/* "db" directly followed by an address is common ("dq@rsp") */

@@ -14,6 +14,7 @@
 #include "core/as.h"
 #include "core/out.h"
 #include "ext/ext.h"
+#include "model/memtype.h"
 #include "model/pte.h"
 #include "targets/pagefile.h"
 
@@ -52,6 +53,8 @@ struct session {
 	bool have_user_dtb;
 	uint64_t user_dtb;	/* --dtb */
 	unsigned cpu;		/* current CPU (~N) */
+	char prompt[24];	/* "N: kd> " for the printer's batch echo */
+	struct mtrr_state mt;	/* PAT/MTRRs of the current CPU (session_ctx fills it) */
 	bool have_proc;		/* .process set */
 	uint64_t proc_eprocess;
 	uint64_t proc_dtb;
@@ -124,6 +127,15 @@ void session_ctx(struct session *s, struct ext_ctx *ctx);
 /** Register/symbol/memory callbacks for expressions over the current state. */
 struct expr_env;
 void session_expr_env(struct session *s, struct expr_env *env);
+
+/**
+ * session_set_cpu() - make CPU @cpu current (the prompt becomes "N: kd> ").
+ * Return: ERR_INVALID_ARG if the current dump recorded no such CPU.
+ */
+struct err *session_set_cpu(struct session *s, unsigned cpu);
+
+/** session_cpu() - the current CPU's recorded state, or NULL if the dump has none. */
+const struct cpu_state *session_cpu(struct session *s);
 
 /** session_reg() - a register of the current CPU by name ("cr3", "rip"). */
 struct err *session_reg(struct session *s, const char *name, uint64_t *ret);

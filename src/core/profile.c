@@ -232,8 +232,16 @@ static void fill_field(const struct profile *p, json_t *desc, uint64_t offset, s
 		f->bit_pos = (unsigned)MIN(pos, 63);
 		f->bit_len = (unsigned)MIN(len, 64);
 		f->kind = FK_BITFIELD;
-		if (desc_size(p, bt, &f->size, 0) != NULL)
-			f->size = 8;
+		/* An unsizable base type: assume a u64 storage unit (the error was leaked before;
+		 * found by fuzz_profile). */
+		{
+			struct err *err = desc_size(p, bt, &f->size, 0);
+
+			if (err) {
+				err_destroy(err);
+				f->size = 8;
+			}
+		}
 		f->type_name = json_string_value(json_object_get(bt, "name"));
 		if (f->type_name) {
 			json_t *b = json_object_get(p->base_types, f->type_name);

@@ -32,6 +32,7 @@ struct profile;
 struct target;
 struct kernel_info;
 struct pagefile_image;
+struct mtrr_state;
 
 enum ext_needs {
 	NEEDS_DTB = 1 << 0,	/* kernel page tables (DTB and auto-entry) */
@@ -102,6 +103,8 @@ struct ext_ctx {
 	struct as *pas;		 /* current process space (== s->kas without .process) */
 	uint64_t proc_eprocess;	 /* current process EPROCESS VA, 0 if none */
 	unsigned cpu;		 /* current CPU index */
+	const struct mtrr_state *mt; /* PAT and MTRRs of the current CPU; NULL unless both
+				      * IA32_PAT and IA32_MTRR_DEF_TYPE were recorded */
 	struct profile *prof;
 	bool progress;		 /* long scans may draw progress on stderr */
 	void *session;		 /* opaque: for built-ins in src/cmd only */

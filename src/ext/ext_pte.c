@@ -15,6 +15,7 @@
 #include "model/history.h"
 #include "model/kinfo.h"
 #include "model/pfn.h"
+#include "model/memtype.h"
 #include "model/pte.h"
 
 /* More than this many pages in one range is almost certainly a typo. */
@@ -170,6 +171,38 @@ static void pte_evidence(struct ext_ctx *ctx, const struct pte_walk *w, struct o
 	out_end(o);
 }
 
+/* The memory type of a valid page when the current CPU's PAT and MTRRs are known
+ * (paging.md §8: PAT entry of the leaf, MTRR type of the PA, SDM Table 11-7). */
+static void pte_memtype(struct ext_ctx *ctx, const struct pte_walk *w, struct out *o)
+{
+	struct memtype m;
+	unsigned leaf = (unsigned)w->stop_level;
+
+	if (!ctx->mt || !w->valid || w->stop_level < 0)
+		return;
+	memtype_of_page(ctx->mt, w->entry[leaf], w->large, w->pa, &m);
+	out_object_begin(o, "memory_type");
+	out_u64(o, "cpu", ctx->cpu, OUT_DEC);
+	out_u64(o, "pat_index", m.pat_index, OUT_DEC);
+	out_str(o, "pat", mem_type_name(m.pat_type));
+	if (m.mtrr_type != MT_INVALID)
+		out_str(o, "mtrr", mtrr_type_name(m.mtrr_type));
+	else
+		out_null(o, "mtrr");
+	if (m.effective != MT_INVALID) {
+		out_str(o, "type", mem_type_name(m.effective));
+		out_printf(o, "memory type %s (PAT entry %u %s, MTRR %s)\n",
+			   mem_type_name(m.effective), m.pat_index, mem_type_name(m.pat_type),
+			   mtrr_type_name(m.mtrr_type));
+	} else {
+		out_null(o, "type");
+		out_str(o, "unknown_because", m.why);
+		out_printf(o, "memory type unknown (PAT entry %u %s): %s\n", m.pat_index,
+			   mem_type_name(m.pat_type), m.why);
+	}
+	out_end(o);
+}
+
 static struct err *pte_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
 {
 	const struct selfmap *sm = ctx->s->sm;
@@ -191,6 +224,7 @@ static struct err *pte_run(struct ext_ctx *ctx, const struct ext_args *args, str
 	ptefmt_print(o, &w);
 	out_u64(o, "va", va, OUT_HEX);
 	ptefmt_json_walk(o, &w);
+	pte_memtype(ctx, &w, o);
 	pte_evidence(ctx, &w, o);
 	return NULL;
 }
@@ -219,7 +253,10 @@ const struct ext_def ext_pte = {
 		"PageFile/Offset, DemandZero, Decommitted, Proto: VAD, Proto: ADDR or Subsection.\n"
 		"An address inside the paging-structure region is taken as the address of a PTE and\n"
 		"the hierarchy of the VA it maps is shown. With a second argument 1, ADDR is taken\n"
-		"literally as the address of one entry. With a second address, one line per page.",
+		"literally as the address of one entry. With a second address, one line per page.\n"
+		"When the dump recorded the current CPU's IA32_PAT and MTRRs, a valid page also\n"
+		"shows its memory type: the PAT entry its PAT/PCD/PWT bits select, combined with\n"
+		"the MTRR type of its physical address (Intel SDM Table 11-7).",
 	.examples = pte_examples,
 	.opts = pte_opts,
 	.needs = NEEDS_DTB | WANTS_KERNEL,

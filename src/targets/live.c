@@ -228,9 +228,7 @@ static struct err *set_ranges(struct live *lv, struct target *t, const struct qe
 		lv->ranges[lv->nranges++] =
 			(struct live_range){ rs[i].start_pa, rs[i].len, rs[i].block_off, b };
 	}
-	free(t->runs);
-	t->runs = NULL;
-	t->nruns = 0;
+	target_clear_runs(t);
 	for (i = 0; i < lv->nranges; i++) {
 		err = target_add_run(t, lv->ranges[i].start_pa, lv->ranges[i].len, UINT64_MAX);
 		if (err)

@@ -138,7 +138,7 @@ static bool apply_key(struct cpu_state *c, const char *key, const char *val, cha
 			c->fs_base = base;
 		if (i == 5)
 			c->gs_base = base;
-		c->valid |= REG_SEG;
+		c->valid |= REG_SEG | (i == 4 || i == 5 ? REG_SEGBASE : 0);
 		return true;
 	}
 	return true; /* CPL, HLT, DR0, XMM00, ...: not recorded */
@@ -170,9 +170,9 @@ static struct err *record_msrs(struct cpu_state *c)
 
 	if (c->valid & REG_EFER)
 		err = target_add_msr(c, MSR_EFER, c->efer);
-	if (!err && (c->valid & REG_SEG))
+	if (!err && (c->valid & REG_SEGBASE))
 		err = target_add_msr(c, MSR_FS_BASE, c->fs_base);
-	if (!err && (c->valid & REG_SEG))
+	if (!err && (c->valid & REG_SEGBASE))
 		err = target_add_msr(c, MSR_GS_BASE, c->gs_base);
 	return err;
 }

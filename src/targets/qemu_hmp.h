@@ -40,7 +40,7 @@ struct qemu_ram_range {
  * Return: NULL, or ERR_FORMAT when no register could be read.
  *
  * Filled: general registers, rip, rflags (REG_GPR); cr0, cr2, cr3, cr4 (REG_CR); segment
- * selectors and fs/gs bases (REG_SEG); gdt/idt (REG_DESC); efer (REG_EFER), also recorded as
+ * selectors (REG_SEG) and fs/gs bases (REG_SEGBASE); gdt/idt (REG_DESC); efer (REG_EFER), also recorded as
  * MSR 0xC0000080 together with FS.base (0xC0000100) and GS.base (0xC0000101). HMP does not
  * print KERNEL_GS_BASE, LSTAR or PAT, so those MSRs stay unrecorded.
  */

@@ -80,18 +80,17 @@ static void unmap_file(struct target_src *src)
 	src->fd = -1;
 }
 
-struct err *target_open(const char *path, const char *format, struct target **ret)
+/* Probe @src with every format (or only @format) and open the best match. On failure the
+ * mapping is released unless @borrowed. */
+static struct err *open_src(struct target_src *src, const char *name, const char *format,
+			    bool borrowed, struct target **ret)
 {
-	struct target_src src = { .fd = -1 };
 	const struct target_ops *best = NULL;
 	struct target *t = NULL;
 	struct err *err;
 	int best_score = 0;
 	size_t i;
 
-	err = map_file(path, &src);
-	if (err)
-		return err;
 	for (i = 0; i < target_table_len; i++) {
 		const struct target_ops *ops = target_table[i];
 		int score = 0;
@@ -100,7 +99,7 @@ struct err *target_open(const char *path, const char *format, struct target **re
 			continue;
 		if (!ops->probe)
 			continue;
-		err = ops->probe(&src, &score);
+		err = ops->probe(src, &score);
 		if (err) {
 			/* A probe error means "not this format"; keep probing. */
 			err_destroy(err);
@@ -112,31 +111,53 @@ struct err *target_open(const char *path, const char *format, struct target **re
 		}
 	}
 	if (!best) {
-		unmap_file(&src);
+		if (!borrowed)
+			unmap_file(src);
 		if (format)
-			return err_create(ERR_FORMAT, "'%s' is not a %s dump", path, format);
-		return err_create(ERR_FORMAT, "'%s': unrecognized dump format", path);
+			return err_create(ERR_FORMAT, "'%s' is not a %s dump", name, format);
+		return err_create(ERR_FORMAT, "'%s': unrecognized dump format", name);
 	}
-	err = target_create(best, path, &t);
+	err = target_create(best, name, &t);
 	if (err) {
-		unmap_file(&src);
+		if (!borrowed)
+			unmap_file(src);
 		return err;
 	}
-	t->src = src;
+	t->src = *src;
 	t->src.path = t->path;
-	t->mem = src.map;
+	t->map_borrowed = borrowed;
+	t->mem = src->map;
 	err = best->open(t);
 	if (err) {
 		target_close(t);
 		return err;
 	}
 	if (!t->nruns) {
-		err = err_create(ERR_FORMAT, "'%s': the dump contains no physical memory", path);
+		err = err_create(ERR_FORMAT, "'%s': the dump contains no physical memory", name);
 		target_close(t);
 		return err;
 	}
 	*ret = t;
 	return NULL;
+}
+
+struct err *target_open(const char *path, const char *format, struct target **ret)
+{
+	struct target_src src = { .fd = -1 };
+	struct err *err;
+
+	err = map_file(path, &src);
+	if (err)
+		return err;
+	return open_src(&src, path, format, false, ret);
+}
+
+struct err *target_open_buffer(const char *name, const uint8_t *buf, uint64_t len,
+			       const char *format, struct target **ret)
+{
+	struct target_src src = { .path = name, .fd = -1, .map = len ? buf : NULL, .len = len };
+
+	return open_src(&src, name, format, true, ret);
 }
 
 void target_close(struct target *t)
@@ -147,13 +168,23 @@ void target_close(struct target *t)
 		return;
 	if (t->ops && t->ops->close)
 		t->ops->close(t);
-	unmap_file(&t->src);
+	if (!t->map_borrowed)
+		unmap_file(&t->src);
 	for (i = 0; i < t->ncpus; i++)
 		free(t->cpus[i].msrs);
 	free(t->cpus);
 	free(t->runs);
 	free(t->path);
 	free(t);
+}
+
+void target_clear_runs(struct target *t)
+{
+	free(t->runs);
+	t->runs = NULL;
+	t->nruns = 0;
+	t->runs_cap = 0;
+	t->last_run = 0;
 }
 
 struct err *target_add_run(struct target *t, uint64_t start_pa, uint64_t len, uint64_t file_off)
@@ -178,10 +209,16 @@ struct err *target_add_run(struct target *t, uint64_t start_pa, uint64_t len, ui
 			return NULL;
 		}
 	}
-	r = realloc(t->runs, (t->nruns + 1) * sizeof(*r));
-	if (!r)
-		return err_nomem;
-	t->runs = r;
+	if (t->nruns == t->runs_cap) {
+		/* Geometric growth: bitmap formats add one run per stretch of present pages. */
+		size_t cap = t->runs_cap ? t->runs_cap * 2 : 16;
+
+		r = realloc(t->runs, cap * sizeof(*r));
+		if (!r)
+			return err_nomem;
+		t->runs = r;
+		t->runs_cap = cap;
+	}
 	t->runs[t->nruns++] = (struct phys_run){ start_pa, len, file_off };
 	return NULL;
 }
@@ -361,5 +398,94 @@ struct err *target_mem_create(const char *name, const uint8_t *buf, uint64_t len
 		}
 	}
 	*ret = t;
+	return NULL;
+}
+
+/* ---- bitmap formats ---- */
+
+/* Bits [64w, 64w + 64) of a bitmap of @nbits bits, as a little-endian word. */
+static uint64_t bm_word(const uint8_t *bm, uint64_t nbits, uint64_t w)
+{
+	uint64_t nbytes = (nbits + 7) / 8, start = w * 8, v;
+
+	if (start + 8 <= nbytes) {
+		v = le64(bm + start);
+	} else {
+		uint8_t tmp[8] = { 0 };
+
+		memcpy(tmp, bm + start, nbytes - start);
+		v = le64(tmp);
+	}
+	if ((w + 1) * 64 > nbits)
+		v &= (1ULL << (nbits - w * 64)) - 1;
+	return v;
+}
+
+/* Add PFNs [@pfn, @pfn + @count) stored from @file_off, clipped to the file. */
+static struct err *add_stored(struct target *t, uint64_t pfn, uint64_t count, uint64_t file_off,
+			      bool *truncated)
+{
+	uint64_t have;
+
+	if (file_off != UINT64_MAX) {
+		if (file_off >= t->src.len) {
+			*truncated = true;
+			return NULL;
+		}
+		have = (t->src.len - file_off) / PAGE_SIZE;
+		if (have < count) {
+			count = have;
+			*truncated = true;
+		}
+	}
+	return target_add_run(t, pfn << PAGE_SHIFT, count << PAGE_SHIFT, file_off);
+}
+
+static uint64_t stored_off(uint64_t file_off, uint64_t rank)
+{
+	return file_off == UINT64_MAX ? UINT64_MAX : file_off + rank * PAGE_SIZE;
+}
+
+struct err *target_add_bitmap_runs(struct target *t, const uint8_t *bm, uint64_t nbits,
+				   uint64_t file_off, uint64_t *present_ret, bool *truncated_ret)
+{
+	uint64_t nwords = (nbits + 63) / 64, w, rank = 0, run_start = 0, run_len = 0;
+	struct err *err;
+
+	for (w = 0; w < nwords; w++) {
+		uint64_t v = bm_word(bm, nbits, w);
+		unsigned b;
+
+		if (!v && !run_len)
+			continue;
+		if (v == ~0ULL && run_len) {
+			run_len += 64;
+			continue;
+		}
+		for (b = 0; b < 64; b++) {
+			if ((v >> b) & 1) {
+				if (!run_len)
+					run_start = w * 64 + b;
+				run_len++;
+				continue;
+			}
+			if (!run_len)
+				continue;
+			err = add_stored(t, run_start, run_len, stored_off(file_off, rank), truncated_ret);
+			if (err)
+				return err;
+			rank += run_len;
+			run_len = 0;
+			if (!(v >> b))
+				break;
+		}
+	}
+	if (run_len) {
+		err = add_stored(t, run_start, run_len, stored_off(file_off, rank), truncated_ret);
+		if (err)
+			return err;
+		rank += run_len;
+	}
+	*present_ret = rank;
 	return NULL;
 }

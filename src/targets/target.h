@@ -35,10 +35,11 @@ enum reg_valid {
 	REG_GPR = 1 << 0,  /* gpr[], rip, rflags */
 	REG_CR = 1 << 1,   /* cr0, cr2, cr3, cr4 */
 	REG_CR8 = 1 << 2,
-	REG_SEG = 1 << 3,  /* segment selectors and fs/gs bases */
+	REG_SEG = 1 << 3,  /* segment selectors */
 	REG_DESC = 1 << 4, /* gdt/idt bases and limits */
 	REG_KGS = 1 << 5,  /* kernel_gs_base */
 	REG_EFER = 1 << 6,
+	REG_SEGBASE = 1 << 7, /* fs_base, gs_base (a crash dump CONTEXT has selectors only) */
 };
 
 /** Register order of gpr[]: the x86 encoding order. */
@@ -60,6 +61,9 @@ struct cpu_state {
 	size_t nmsrs;
 };
 
+/* PHYSICAL_MEMORY_DESCRIPTOR64 in a crash dump header holds at most 42 runs (formats.md §1a). */
+#define TARGET_MAX_KERNEL_RUNS 42
+
 /** Values supplied by the container itself (crash dump header, QEMU notes). */
 struct target_hints {
 	bool has_dtb;
@@ -74,6 +78,13 @@ struct target_hints {
 	bool has_ps_loaded_module_list;
 	uint64_t ps_loaded_module_list;
 	bool has_kernel_runs; /* the runs come from the OS (PhysicalMemoryBlock) */
+	uint32_t nprocessors; /* NumberProcessors of a crash dump header; 0 if unknown */
+	/* The PhysicalMemoryBlock a crash dump header recorded (the OS's RAM ranges; a bitmap
+	 * dump may store fewer pages). nkernel_runs = 0: not recorded. */
+	size_t nkernel_runs;
+	struct {
+		uint64_t base_page, page_count;
+	} kernel_runs[TARGET_MAX_KERNEL_RUNS];
 };
 
 /** What a probe sees: the file, opened read-only and mapped. */
@@ -113,6 +124,8 @@ struct target {
 	const uint8_t *mem;	/* for run-based reads: base that run.file_off indexes */
 	struct phys_run *runs;	/* owned, sorted by start_pa, non-overlapping */
 	size_t nruns;
+	size_t runs_cap;	/* allocated entries of runs[] */
+	bool map_borrowed;	/* src.map belongs to the caller (target_open_buffer) */
 	struct cpu_state *cpus; /* owned */
 	size_t ncpus;
 	struct target_hints hints;
@@ -135,6 +148,17 @@ struct target {
  * @ret: the target (caller closes).
  */
 struct err *target_open(const char *path, const char *format, struct target **ret);
+
+/**
+ * target_open_buffer() - probe and open a dump held in memory (fuzzers, tests).
+ * @name: display name.
+ * @buf: the dump's bytes (borrowed: must outlive the target, never written).
+ * @len: its size.
+ * @format: force a format by name, or NULL to auto-detect.
+ * @ret: the target (caller closes).
+ */
+struct err *target_open_buffer(const char *name, const uint8_t *buf, uint64_t len,
+			       const char *format, struct target **ret);
 
 /**
  * target_create() - allocate an empty target for a constructor that is not file-based.
@@ -175,11 +199,26 @@ struct err *target_reload(struct target *t);
 /** target_max_pa() - one past the highest present physical address. */
 uint64_t target_max_pa(const struct target *t);
 
+/** target_clear_runs() - forget every run (a live target re-reading its memory map). */
+void target_clear_runs(struct target *t);
+
 /**
  * target_add_run() - append a run (constructors only); runs must be added in order.
  * Adjacent runs that are contiguous in both address and file are merged.
  */
 struct err *target_add_run(struct target *t, uint64_t start_pa, uint64_t len, uint64_t file_off);
+
+/**
+ * target_add_bitmap_runs() - add one run per stretch of set bits of a page bitmap (bit n of
+ * byte n / 8: PFN n), for formats that store present pages in ascending PFN order.
+ * @bm: the bitmap, @nbits bits (bits past @nbits are ignored).
+ * @file_off: file offset of the first present page (the rest follow, one page each), or
+ *            UINT64_MAX when the pages are not plain file ranges (read_phys targets).
+ * @present_ret: number of set bits.
+ * @truncated_ret: set when stored pages lie past the end of the file (they are left out).
+ */
+struct err *target_add_bitmap_runs(struct target *t, const uint8_t *bm, uint64_t nbits,
+				   uint64_t file_off, uint64_t *present_ret, bool *truncated_ret);
 
 /** target_add_cpus() - allocate @n zeroed CPU states. */
 struct err *target_add_cpus(struct target *t, size_t n);

@@ -7,6 +7,10 @@
 
 #include "target.h"
 
+extern const struct target_ops target_crashdmp_ops;
+extern const struct target_ops target_elf_ops;
+extern const struct target_ops target_kdump_ops;
+extern const struct target_ops target_lime_ops;
 extern const struct target_ops target_raw_ops;
 
 #endif

@@ -9,6 +9,10 @@
 #include "core/util.h"
 
 const struct target_ops *const target_table[] = {
+	&target_crashdmp_ops,
+	&target_elf_ops,
+	&target_kdump_ops,
+	&target_lime_ops,
 	&target_raw_ops,
 };
 

@@ -537,7 +537,7 @@ static struct err *cpu_state(struct vmm *v)
 	struct err *err;
 
 	memset(c, 0, sizeof(*c));
-	c->valid = REG_GPR | REG_CR | REG_CR8 | REG_SEG | REG_KGS | REG_EFER;
+	c->valid = REG_GPR | REG_CR | REG_CR8 | REG_SEG | REG_SEGBASE | REG_KGS | REG_EFER;
 	c->rip = VMM_KERNEL_VA + RVA_IDLE;
 	c->gpr[GPR_RSP] = VMM_KERNEL_VA + RVA_STACK;
 	c->rflags = CPU_RFLAGS;

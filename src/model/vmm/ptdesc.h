@@ -12,6 +12,13 @@
  *   entry pxe|ppe|pde|pte VA VALUE   write the raw entry of VA at its self-map address,
  *                                    creating missing upper tables
  *   qword PA VALUE | string PA TEXT | fill PA LEN BYTE   physical memory content
+ *   hole PA LEN                      no RAM there (a gap between the dump's physical runs)
+ *   cpu N REG VALUE [REG VALUE...]   registers of CPU N (rax..r15, rip, rflags, cr0, cr2,
+ *                                    cr3, cr4, cr8, efer, cs ds es fs gs ss, fsbase, gsbase,
+ *                                    kernelgsbase, gdtbase, gdtlimit, idtbase, idtlimit)
+ *   msr N INDEX VALUE                an MSR value recorded for CPU N
+ *   hint kdbg|pfndb|psactivehead|psloadedmodulelist|nprocessors VALUE
+ *                                    a value a crash dump header carries
  *
  * The builder records what it wrote; the truth file it emits is that record, independent of
  * the analyzer's read path.
@@ -25,6 +32,7 @@
 
 #include "model/vmm/physmem.h"
 #include "model/vmm/ptbuild.h"
+#include "targets/target.h"
 
 struct err;
 
@@ -36,6 +44,11 @@ struct ptdesc {
 	json_t *truth;		/* {"dtb", "selfmap_index", "entries": [...], "maps": [...]} */
 	json_t *entries;	/* borrowed from truth */
 	json_t *maps;		/* borrowed from truth */
+	struct phys_run *runs;	/* RAM runs: [0, ram) minus the holes (owned) */
+	size_t nruns;
+	struct cpu_state *cpus;	/* CPU N of the cpu/msr statements (owned, with their msrs) */
+	size_t ncpus;
+	struct target_hints hints; /* from hint statements (dtb: the pml4) */
 };
 
 /**

@@ -1,0 +1,4 @@
+# dump: cpus.dmp-bitmap
+~
+~1
+~0

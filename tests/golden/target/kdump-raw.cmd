@@ -1,0 +1,3 @@
+# dump: cpus.kdump-raw
+# .target: the reader, the runs (RAM holes at 640K-1M and 64M), CPUs, header values, DTB source
+.target

@@ -528,6 +528,13 @@ static struct err *add_msrs(struct cpu_state *c, uint64_t ram)
 		base += size;
 		n++;
 	}
+	/* the unused pairs of MTRRCAP's eight, recorded as invalid (valid bit 11 clear), so the
+	 * memory type of any address can be worked out from the dump (SDM 11.11.2.3) */
+	for (; n < 8 && !err; n++) {
+		err = target_add_msr(c, 0x200 + 2 * n, 0);
+		if (!err)
+			err = target_add_msr(c, 0x201 + 2 * n, 0);
+	}
 	return err;
 }
 

@@ -171,7 +171,7 @@ static struct err *r_run(struct ext_ctx *ctx, const struct ext_args *args, struc
 
 static const struct ext_opt r_opts[] = {
 	{ "REG", OPT_STR, true, false, "one register to show (e.g. cr3, rip, gsbase)" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_r = {
@@ -252,7 +252,7 @@ static struct err *cpu_run(struct ext_ctx *ctx, const struct ext_args *args, str
 
 static const struct ext_opt cpu_opts[] = {
 	{ "N", OPT_U64, true, false, "the CPU to make current" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_cpu = {
@@ -426,7 +426,7 @@ static struct err *rdmsr_run(struct ext_ctx *ctx, const struct ext_args *args, s
 
 static const struct ext_opt rdmsr_opts[] = {
 	{ "MSR", OPT_U64, true, true, "the MSR number (hex: 277, c0000080)" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_rdmsr = {

@@ -120,8 +120,8 @@ static void print_value(struct out *o, const struct profile *p, const struct fie
 			out_str(o, "value", s);
 			return;
 		}
+		FALLTHROUGH;
 	}
-		/* fall through */
 	default:
 		profile_describe(p, f->type, desc, sizeof(desc));
 		out_printf(o, "%s", desc);
@@ -276,7 +276,7 @@ static const struct ext_opt dt_opts[] = {
 	{ "TYPE", OPT_STR, true, true, "a type of the profile (nt!_MMPFN or _MMPFN)" },
 	{ "ADDR", OPT_STR, true, false, "address to read the type at (an expression)" },
 	{ "FIELD", OPT_STR, true, false, "only this field (dotted paths: u3.e1.PageLocation)" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_dt = {

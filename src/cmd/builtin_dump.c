@@ -210,7 +210,7 @@ static const struct ext_opt dump_opts[] = {
 	{ "/f", OPT_FLAG, false, false, "a full dump (the only kind; accepted for WinDbg habit)" },
 	{ "--format", OPT_STR, false, false, "raw (default) or another writer's format" },
 	{ "FILE", OPT_STR, true, true, "the dump to write" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_dump = {

@@ -48,7 +48,7 @@ static struct err *dump_virtual(struct ext_ctx *ctx, const struct ext_args *args
 		{ "ADDR", OPT_ADDR, true, true, "virtual address" },                           \
 		{ "END", OPT_ADDR, true, false, "last address of a range" },                   \
 		{ "L", OPT_U64, false, false, "number of " WHAT " (default " DEF ")" },        \
-		{ NULL },                                                                      \
+		{ 0 },                                                                         \
 	};                                                                                     \
 	const struct ext_def builtin_##NAME = {                                                \
 		.name = #NAME,                                                                 \
@@ -156,7 +156,7 @@ static struct err *u_run(struct ext_ctx *ctx, const struct ext_args *args, struc
 static const struct ext_opt u_opts[] = {
 	{ "ADDR", OPT_ADDR, true, true, "virtual address" },
 	{ "L", OPT_U64, false, false, "number of instructions (default 8)" },
-	{ NULL },
+	{ 0 },
 };
 
 #ifndef HAVE_CAPSTONE

@@ -28,7 +28,7 @@ static struct err *eval_run(struct ext_ctx *ctx, const struct ext_args *args, st
 
 static const struct ext_opt eval_opts[] = {
 	{ "EXPR", OPT_U64, true, true, "MASM expression" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_eval = {
@@ -103,7 +103,7 @@ static struct err *help_run(struct ext_ctx *ctx, const struct ext_args *args, st
 
 static const struct ext_opt help_opts[] = {
 	{ "COMMAND", OPT_STR, true, false, "a command, e.g. !pte or db" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_help = {
@@ -270,7 +270,7 @@ static struct err *logopen_run(struct ext_ctx *ctx, const struct ext_args *args,
 static const struct ext_opt logopen_opts[] = {
 	{ "/t", OPT_FLAG, false, false, "append instead of truncating" },
 	{ "FILE", OPT_STR, true, true, "log file" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_logopen = {

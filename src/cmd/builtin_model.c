@@ -414,7 +414,7 @@ static struct err *model_run(struct ext_ctx *ctx, const struct ext_args *args, s
 static const struct ext_opt model_opts[] = {
 	{ "step", OPT_U64, false, false, "run the next N statements (default 1; all: to the end)" },
 	{ "do", OPT_STR, false, false, "run one statement of your own, quoted" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_model = {

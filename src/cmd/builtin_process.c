@@ -63,7 +63,7 @@ static const struct ext_opt dotprocess_opts[] = {
 	{ "/p", OPT_FLAG, false, false, "accepted for WinDbg compatibility (always in effect)" },
 	{ "/r", OPT_FLAG, false, false, "accepted for WinDbg compatibility" },
 	{ "EPROCESS", OPT_PROCESS, true, false, "EPROCESS address, pid or image name; 0 resets" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_dotprocess = {

@@ -46,7 +46,7 @@ static struct err *snap_run(struct ext_ctx *ctx, const struct ext_args *args, st
 
 static const struct ext_opt snap_opts[] = {
 	{ "N", OPT_U64, true, false, "make snapshot N current" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def builtin_snap = {

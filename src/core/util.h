@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An intended fall-through between switch labels (gcc and clang). */
+#define FALLTHROUGH __attribute__((fallthrough))
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

@@ -16,11 +16,11 @@ static struct err *db_run(struct ext_ctx *ctx, const struct ext_args *args, stru
 static const struct ext_opt db_opts[] = {
 	{ "PA", OPT_ADDR, true, true, "physical address" },
 	{ "L", OPT_U64, false, false, "number of bytes (default 0x80)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example db_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_db = {

@@ -16,11 +16,11 @@ static struct err *dd_run(struct ext_ctx *ctx, const struct ext_args *args, stru
 static const struct ext_opt dd_opts[] = {
 	{ "PA", OPT_ADDR, true, true, "physical address" },
 	{ "L", OPT_U64, false, false, "number of dwords (default 0x20)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example dd_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_dd = {

@@ -16,11 +16,11 @@ static struct err *dq_run(struct ext_ctx *ctx, const struct ext_args *args, stru
 static const struct ext_opt dq_opts[] = {
 	{ "PA", OPT_ADDR, true, true, "physical address" },
 	{ "L", OPT_U64, false, false, "number of qwords (default 0x10)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example dq_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_dq = {

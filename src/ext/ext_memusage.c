@@ -106,11 +106,11 @@ static struct err *memusage_run(struct ext_ctx *ctx, const struct ext_args *args
 
 static const struct ext_opt memusage_opts[] = {
 	{ "FLAGS", OPT_U64, true, false, "1: also the pages of each process" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example memusage_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_memusage = {

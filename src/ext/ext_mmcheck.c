@@ -70,11 +70,11 @@ static struct err *mmcheck_run(struct ext_ctx *ctx, const struct ext_args *args,
 
 static const struct ext_opt mmcheck_opts[] = {
 	{ "--all", OPT_FLAG, false, false, "also the inference-strength invariants (as warnings)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example mmcheck_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_mmcheck = {

@@ -140,11 +140,11 @@ static struct err *pfn_run(struct ext_ctx *ctx, const struct ext_args *args, str
 
 static const struct ext_opt pfn_opts[] = {
 	{ "PFN", OPT_U64, true, true, "page frame number (or the address of its _MMPFN)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example pfn_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_pfn = {

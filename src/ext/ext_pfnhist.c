@@ -306,11 +306,11 @@ static struct err *pfnhist_run(struct ext_ctx *ctx, const struct ext_args *args,
 
 static const struct ext_opt pfnhist_opts[] = {
 	{ "PFN", OPT_U64, true, false, "a physical page (none: summarize every change)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example pfnhist_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_pfnhist = {

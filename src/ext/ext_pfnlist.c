@@ -148,11 +148,11 @@ static const struct ext_opt pfnlist_opts[] = {
 	{ "LIST", OPT_STR, true, true, "zeroed, free, standby, modified, modnowrite or bad" },
 	{ "--color", OPT_U64, false, false, "only this color (zeroed and free lists)" },
 	{ "--priority", OPT_U64, false, false, "only this priority (standby list)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example pfnlist_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_pfnlist = {

@@ -156,11 +156,11 @@ static const struct ext_opt process_opts[] = {
 	{ "ADDR|PID|0", OPT_ADDR, true, false, "EPROCESS address, process id, or 0 for all" },
 	{ "FLAGS", OPT_U64, true, false, "0 brief, 1 adds VAD root, working set and commit figures" },
 	{ "IMAGE", OPT_STR, true, false, "only processes with this image name" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example process_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_process = {

@@ -233,13 +233,13 @@ static const struct ext_opt pte_opts[] = {
 	{ "VA", OPT_ADDR, true, true, "virtual address, or the address of a PTE" },
 	{ "END|1", OPT_U64, true, false,
 	  "1: take VA literally as the address of a PxE; otherwise the end of a range" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example pte_examples[] = {
 	{ "!pte 1c0000", "book.raw", NULL },
 	{ "!pte fffff6fb`40000000", "book.raw", NULL },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_pte = {

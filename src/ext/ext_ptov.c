@@ -60,11 +60,11 @@ static struct err *ptov_run(struct ext_ctx *ctx, const struct ext_args *args, st
 
 static const struct ext_opt ptov_opts[] = {
 	{ "DTB-PFN", OPT_U64, true, true, "page frame number of the PML4 (0: current process)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example ptov_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_ptov = {

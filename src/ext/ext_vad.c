@@ -114,11 +114,11 @@ static const struct ext_opt vad_opts[] = {
 	{ "ROOT|ADDR", OPT_ADDR, true, false,
 	  "a VAD (its subtree is shown) or a user address (the VAD containing it)" },
 	{ "FLAGS", OPT_U64, true, false, "1: details of each VAD" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example vad_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_vad = {

@@ -134,11 +134,11 @@ static struct err *vahist_run(struct ext_ctx *ctx, const struct ext_args *args, 
 static const struct ext_opt vahist_opts[] = {
 	{ "VA", OPT_ADDR, true, true, "a virtual address of the current process" },
 	{ "--process", OPT_PROCESS, false, false, "EPROCESS address, pid or image name (default: current)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example vahist_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_vahist = {

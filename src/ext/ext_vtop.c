@@ -73,12 +73,12 @@ static struct err *vtop_run(struct ext_ctx *ctx, const struct ext_args *args, st
 static const struct ext_opt vtop_opts[] = {
 	{ "DTB-PFN", OPT_U64, true, true, "page frame number of the PML4 (0: current process)" },
 	{ "VA", OPT_ADDR, true, true, "virtual address to translate" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example vtop_examples[] = {
 	{ "!vtop 0 1c0000", "book.raw", NULL },
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_vtop = {

@@ -150,11 +150,11 @@ static const struct ext_opt wsle_opts[] = {
 	{ "FLAGS", OPT_U64, true, false, "1: list the valid entries; 3: also the free ones" },
 	{ "ADDR", OPT_ADDR, true, false, "address of the _MMWSL (default: the process's)" },
 	{ "--process", OPT_PROCESS, false, false, "EPROCESS address, pid or image name (default: current)" },
-	{ NULL },
+	{ 0 },
 };
 
 static const struct ext_example wsle_examples[] = {
-	{ NULL },
+	{ 0 },
 };
 
 const struct ext_def ext_wsle = {

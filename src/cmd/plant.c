@@ -290,39 +290,6 @@ static struct err *plant_one(struct planter *pl, const char *name)
 	}
 }
 
-static struct err *copy_file(const char *in, const char *out)
-{
-	char buf[1 << 16];
-	int fi = open(in, O_RDONLY), fo;
-	off_t off = 0;
-	ssize_t n;
-
-	if (fi < 0)
-		return err_os(errno, "cannot open '%s'", in);
-	fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fo < 0) {
-		close(fi);
-		return err_os(errno, "cannot create '%s'", out);
-	}
-	while ((n = read(fi, buf, sizeof(buf))) > 0) {
-		ssize_t i;
-
-		for (i = 0; i < n && !buf[i]; i++)
-			;
-		if (i < n && pwrite(fo, buf, (size_t)n, off) != n)
-			break;
-		off += n;
-	}
-	if (n < 0 || ftruncate(fo, off) < 0) {
-		close(fi);
-		close(fo);
-		return err_os(errno, "cannot copy '%s'", in);
-	}
-	close(fi);
-	close(fo);
-	return NULL;
-}
-
 struct err *plant_corruption(const char *name, const char *in, const char *out, FILE *report)
 {
 	struct planter pl = { .fd = -1 };
@@ -331,7 +298,7 @@ struct err *plant_corruption(const char *name, const char *in, const char *out, 
 	unsigned index;
 	struct err *err;
 
-	err = copy_file(in, out);
+	err = file_copy_sparse(in, out);
 	if (!err)
 		err = target_open(in, "raw", &pl.t);
 	if (!err)

@@ -474,3 +474,22 @@ void field_write(const struct field *f, void *buf, size_t len, uint64_t value)
 	}
 	memcpy((uint8_t *)buf + f->offset, &value, n);
 }
+
+struct err *profile_resolve(const struct profile *prof, void *dst,
+			    const struct profile_field_spec *fields, size_t nfields,
+			    const struct profile_size_spec *sizes, size_t nsizes,
+			    const struct profile_symbol_spec *syms, size_t nsyms)
+{
+	char *base = dst;
+	struct err *err = NULL;
+	size_t i;
+
+	for (i = 0; i < nfields && !err; i++)
+		err = profile_field(prof, fields[i].type, fields[i].path,
+				    (struct field *)(void *)(base + fields[i].off));
+	for (i = 0; i < nsizes && !err; i++)
+		err = profile_type_size(prof, sizes[i].type, (uint64_t *)(void *)(base + sizes[i].off));
+	for (i = 0; i < nsyms && !err; i++)
+		err = profile_symbol(prof, syms[i].name, (uint64_t *)(void *)(base + syms[i].off));
+	return err;
+}

@@ -100,4 +100,28 @@ uint64_t field_read(const struct field *f, const void *buf, size_t len);
 /** field_write() - store a value into a buffer (the reference VMM writes structures with it). */
 void field_write(const struct field *f, void *buf, size_t len, uint64_t value);
 
+/* Tables that resolve a structure of layouts at once (model/layout.c, model/vmm/vlayout.c):
+ * each entry names what to look up and the offset of the member it fills in @dst. */
+struct profile_field_spec {
+	const char *type, *path;
+	size_t off; /* of a struct field */
+};
+struct profile_size_spec {
+	const char *type;
+	size_t off; /* of a uint64_t */
+};
+struct profile_symbol_spec {
+	const char *name;
+	size_t off; /* of a uint64_t */
+};
+
+/**
+ * profile_resolve() - fill the members of @dst the three tables name (any table may be
+ * empty). Return: NULL, or the first lookup's error (it names the type, field or symbol).
+ */
+struct err *profile_resolve(const struct profile *prof, void *dst,
+			    const struct profile_field_spec *fields, size_t nfields,
+			    const struct profile_size_spec *sizes, size_t nsizes,
+			    const struct profile_symbol_spec *syms, size_t nsyms);
+
 #endif

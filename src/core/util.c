@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Helpers: address formatting, strbuf, number parsing. See util.h.
+ * Helpers: address formatting, strbuf, number parsing, sparse file copies. See util.h.
  */
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "err.h"
 
 char *fmt_addr(char buf[18], uint64_t v)
 {
@@ -150,4 +154,39 @@ double now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+struct err *file_copy_sparse(const char *in, const char *out)
+{
+	char buf[1 << 16];
+	int fi = open(in, O_RDONLY | O_CLOEXEC), fo;
+	struct err *err = NULL;
+	off_t off = 0;
+	ssize_t n;
+
+	if (fi < 0)
+		return err_os(errno, "cannot open '%s'", in);
+	fo = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fo < 0) {
+		err = err_os(errno, "cannot create '%s'", out);
+		close(fi);
+		return err;
+	}
+	while (!err && (n = read(fi, buf, sizeof(buf))) > 0) {
+		ssize_t i;
+
+		for (i = 0; i < n && !buf[i]; i++)
+			;
+		if (i < n && pwrite(fo, buf, (size_t)n, off) != n)
+			err = err_os(errno, "cannot write '%s'", out);
+		off += n;
+	}
+	if (!err && n < 0)
+		err = err_os(errno, "cannot read '%s'", in);
+	if (!err && ftruncate(fo, off) < 0)
+		err = err_os(errno, "cannot size '%s'", out);
+	if (close(fo) < 0 && !err)
+		err = err_os(errno, "cannot close '%s'", out);
+	close(fi);
+	return err;
 }

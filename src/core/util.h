@@ -6,6 +6,8 @@
 #ifndef MMKD_CORE_UTIL_H
 #define MMKD_CORE_UTIL_H
 
+struct err;
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -121,5 +123,11 @@ bool stderr_is_tty(void);
 
 /** Monotonic time in seconds (for benchmarks and progress throttling). */
 double now_seconds(void);
+
+/**
+ * file_copy_sparse() - copy @in to @out (created or truncated), leaving all-zero 64 KiB blocks
+ * as holes: a copy of a sparse dump stays sparse. Return: NULL, or an error naming the file.
+ */
+struct err *file_copy_sparse(const char *in, const char *out);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/util.h"
 #include "ext/ext.h"
 #include "ext/ext_table.h"
+#include "ext/extutil.h"
 #include "model/kinfo.h"
 #include "model/observe.h"
 
@@ -39,15 +40,8 @@ static void obs_line(struct ext_ctx *ctx, struct out *o, size_t i, const struct 
 {
 	char owner[40], share[24];
 
-	out_record_begin(o);
-	out_u64(o, "snapshot", i, OUT_DEC);
-	out_str(o, "name", ctx->snaps[i].name);
-	if (!ob->ok) {
-		out_printf(o, "%3zu  %-16s %s\n", i, ctx->snaps[i].name, ob->why);
-		out_str(o, "error", ob->why);
-		out_end(o);
+	if (!ext_snap_record_begin(ctx, o, i, ob->ok, ob->why))
 		return;
-	}
 	if (ob->owner)
 		snprintf(owner, sizeof(owner), "%s (%" PRIx64 ")", ob->name, ob->pid);
 	else

@@ -76,15 +76,8 @@ static struct err *vahist_run(struct ext_ctx *ctx, const struct ext_args *args, 
 		struct va_obs *ob = &obs[i];
 
 		observe_in(ctx, i, p.eprocess, va, ob);
-		out_record_begin(o);
-		out_u64(o, "snapshot", i, OUT_DEC);
-		out_str(o, "name", ctx->snaps[i].name);
-		if (!ob->ok) {
-			out_printf(o, "%3zu  %-16s %s\n", i, ctx->snaps[i].name, ob->why);
-			out_str(o, "error", ob->why);
-			out_end(o);
+		if (!ext_snap_record_begin(ctx, o, i, ob->ok, ob->why))
 			continue;
-		}
 		if (ob->have_page)
 			out_printf(o, "%3zu  %-16s %-12s %016" PRIx64 "  %-8" PRIx64 " %s\n", i,
 				   ctx->snaps[i].name, pte_kind_name(ob->kind), ob->pte, ob->page.p.pfn,

@@ -39,3 +39,16 @@ struct err *ext_resolve_process(struct ext_ctx *ctx, const struct ext_arg *arg,
 				  "no current process: select one with .process EPROCESS");
 	return process_read(ctx->s->k, ctx->proc_eprocess, ret);
 }
+
+bool ext_snap_record_begin(struct ext_ctx *ctx, struct out *o, size_t i, bool ok, const char *why)
+{
+	out_record_begin(o);
+	out_u64(o, "snapshot", i, OUT_DEC);
+	out_str(o, "name", ctx->snaps[i].name);
+	if (!ok) {
+		out_printf(o, "%3zu  %-16s %s\n", i, ctx->snaps[i].name, why);
+		out_str(o, "error", why);
+		out_end(o);
+	}
+	return ok;
+}

@@ -28,4 +28,11 @@ struct err *ext_resolve_process(struct ext_ctx *ctx, const struct ext_arg *arg,
 /** Format a count of pages as WinDbg does "( 1744 kb)". */
 #define PAGES_KB(n) ((unsigned long long)(n) * 4)
 
+/**
+ * ext_snap_record_begin() - open the JSON record of snapshot @i of a history (its index and
+ * name). When the observation failed (@ok false), print its line and error and close the
+ * record. Return: @ok (the caller goes on with the record).
+ */
+bool ext_snap_record_begin(struct ext_ctx *ctx, struct out *o, size_t i, bool ok, const char *why);
+
 #endif

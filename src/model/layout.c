@@ -9,15 +9,10 @@
 #include "core/err.h"
 #include "core/util.h"
 
-struct field_spec {
-	const char *type;
-	const char *path;
-	size_t off; /* offsetof the struct field in struct mm_layout */
-};
 
 #define F(T, P, M) { T, P, offsetof(struct mm_layout, M) }
 
-static const struct field_spec fields[] = {
+static const struct profile_field_spec fields[] = {
 	F("_MMPFN", "u1.Flink", pfn.flink),
 	F("_MMPFN", "u1.WsIndex", pfn.ws_index),
 	F("_MMPFN", "u1.Event", pfn.event),
@@ -194,14 +189,10 @@ static const struct field_spec fields[] = {
 	F("_RTL_BITMAP", "Buffer", bitmap.buffer),
 };
 
-struct size_spec {
-	const char *type;
-	size_t off;
-};
 
 #define S(T, M) { T, offsetof(struct mm_layout, M) }
 
-static const struct size_spec sizes[] = {
+static const struct profile_size_spec sizes[] = {
 	S("_MMPFN", pfn.size),
 	S("_MMPFNLIST", pfnlist.size),
 	S("_SLIST_HEADER", slist.size),
@@ -219,14 +210,10 @@ static const struct size_spec sizes[] = {
 	S("_RTL_BITMAP", bitmap.size),
 };
 
-struct sym_spec {
-	const char *name;
-	size_t off;
-};
 
 #define Y(N, M) { N, offsetof(struct mm_layout, sym.M) }
 
-static const struct sym_spec syms[] = {
+static const struct profile_symbol_spec syms[] = {
 	Y("PsInitialSystemProcess", ps_initial_system_process),
 	Y("MmStandbyPageListByPriority", mm_standby_by_priority),
 	Y("MmModifiedProcessListByColor", mm_modified_process_list),
@@ -245,25 +232,7 @@ static const struct sym_spec syms[] = {
 
 struct err *mm_layout_init(struct mm_layout *l, const struct profile *prof)
 {
-	struct err *err;
-	size_t i;
-
 	memset(l, 0, sizeof(*l));
-	for (i = 0; i < ARRAY_SIZE(fields); i++) {
-		err = profile_field(prof, fields[i].type, fields[i].path,
-				    (struct field *)((char *)l + fields[i].off));
-		if (err)
-			return err;
-	}
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		err = profile_type_size(prof, sizes[i].type, (uint64_t *)((char *)l + sizes[i].off));
-		if (err)
-			return err;
-	}
-	for (i = 0; i < ARRAY_SIZE(syms); i++) {
-		err = profile_symbol(prof, syms[i].name, (uint64_t *)((char *)l + syms[i].off));
-		if (err)
-			return err;
-	}
-	return NULL;
+	return profile_resolve(prof, l, fields, ARRAY_SIZE(fields), sizes, ARRAY_SIZE(sizes), syms,
+			       ARRAY_SIZE(syms));
 }

@@ -116,6 +116,15 @@ static bool set_add(struct addr_set *s, uint64_t a)
 	}
 }
 
+/* A read that failed during the walk: the list is broken there (the walk ends, no error). */
+static struct err *broken_by(struct process_walk_result *res, struct err *err)
+{
+	res->broken = true;
+	snprintf(res->why, sizeof(res->why), "%s", err->message);
+	err_destroy(err);
+	return NULL;
+}
+
 struct err *process_walk(const struct kernel_info *k, process_fn fn, void *arg,
 			 struct process_walk_result *res)
 {
@@ -149,10 +158,7 @@ struct err *process_walk(const struct kernel_info *k, process_fn fn, void *arg,
 		if (!err)
 			err = as_read_u64(k->kas, cur, &next, "ActiveProcessLinks.Flink");
 		if (err) {
-			res->broken = true;
-			snprintf(res->why, sizeof(res->why), "%s", err->message);
-			err_destroy(err);
-			err = NULL;
+			err = broken_by(res, err);
 			break;
 		}
 		if (blink != prev) {
@@ -165,10 +171,7 @@ struct err *process_walk(const struct kernel_info *k, process_fn fn, void *arg,
 		}
 		err = process_read(k, cur - links_off, &p);
 		if (err) {
-			res->broken = true;
-			snprintf(res->why, sizeof(res->why), "%s", err->message);
-			err_destroy(err);
-			err = NULL;
+			err = broken_by(res, err);
 			break;
 		}
 		res->count++;

@@ -14,39 +14,9 @@
 
 #include "core/as.h"
 #include "core/err.h"
+#include "core/util.h"
 #include "model/kernel.h"
 #include "targets/target.h"
-
-static int copy_file(const char *in, const char *out)
-{
-	char buf[1 << 16];
-	int fi = open(in, O_RDONLY), fo;
-	off_t off = 0;
-	ssize_t n;
-
-	if (fi < 0)
-		return -1;
-	fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fo < 0) {
-		close(fi);
-		return -1;
-	}
-	/* keep holes: skip all-zero blocks */
-	while ((n = read(fi, buf, sizeof(buf))) > 0) {
-		ssize_t i;
-
-		for (i = 0; i < n && !buf[i]; i++)
-			;
-		if (i < n && pwrite(fo, buf, (size_t)n, off) != n)
-			break;
-		off += n;
-	}
-	if (ftruncate(fo, off) < 0)
-		n = -1;
-	close(fi);
-	close(fo);
-	return n < 0 ? -1 : 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -61,8 +31,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: dumppatch IN.raw OUT.raw [--dtb HEX] va:ADDR=VALUE[/SIZE]...\n");
 		return 2;
 	}
-	if (copy_file(argv[1], argv[2]) < 0) {
-		fprintf(stderr, "dumppatch: cannot copy '%s': %s\n", argv[1], strerror(errno));
+	err = file_copy_sparse(argv[1], argv[2]);
+	if (err) {
+		fprintf(stderr, "dumppatch: %s\n", err->message);
+		err_destroy(err);
 		return 1;
 	}
 	err = target_open(argv[1], "raw", &t);

@@ -9,15 +9,10 @@
 #include "core/err.h"
 #include "core/util.h"
 
-struct vfield_spec {
-	const char *type;
-	const char *path;
-	size_t off;
-};
 
 #define F(T, P, M) { T, P, offsetof(struct vmm_layout, M) }
 
-static const struct vfield_spec fields[] = {
+static const struct profile_field_spec fields[] = {
 	F("_LIST_ENTRY", "Flink", le_flink),
 	F("_LIST_ENTRY", "Blink", le_blink),
 	F("_UNICODE_STRING", "Length", us_length),
@@ -120,12 +115,8 @@ static const struct vfield_spec fields[] = {
 	F("_MMSUPPORT", "WorkingSetPrivateSize", mmsupport.private_size),
 };
 
-struct vsize_spec {
-	const char *type;
-	size_t off;
-};
 
-static const struct vsize_spec sizes[] = {
+static const struct profile_size_spec sizes[] = {
 	{ "_KPCR", offsetof(struct vmm_layout, kpcr.size) },
 	{ "_KPRCB", offsetof(struct vmm_layout, kprcb.size) },
 	{ "_CONTEXT", offsetof(struct vmm_layout, context.size) },
@@ -134,20 +125,7 @@ static const struct vsize_spec sizes[] = {
 
 struct err *vmm_layout_init(struct vmm_layout *l, const struct profile *prof)
 {
-	struct err *err;
-	size_t i;
-
 	memset(l, 0, sizeof(*l));
-	for (i = 0; i < ARRAY_SIZE(fields); i++) {
-		err = profile_field(prof, fields[i].type, fields[i].path,
-				    (struct field *)((char *)l + fields[i].off));
-		if (err)
-			return err;
-	}
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		err = profile_type_size(prof, sizes[i].type, (uint64_t *)((char *)l + sizes[i].off));
-		if (err)
-			return err;
-	}
-	return NULL;
+	return profile_resolve(prof, l, fields, ARRAY_SIZE(fields), sizes, ARRAY_SIZE(sizes), NULL,
+			       0);
 }

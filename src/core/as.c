@@ -75,6 +75,15 @@ struct err *as_translate(struct as *as, uint64_t va, struct xlate *x)
 		err = target_read_phys(as->t, epa, &e, 8, level_names[l]);
 		if (err) {
 			x->fault_level = (int)l;
+			if (err->code == ERR_FAULT) {
+				/* name the entry and where it should have been */
+				char why[96];
+
+				snprintf(why, sizeof(why), "its %s at physical %#llx is not in the dump",
+					 level_names[l], (unsigned long long)epa);
+				err_destroy(err);
+				return err_fault(as->name, va, "memory", why);
+			}
 			return err;
 		}
 		x->entry[l] = e;
@@ -167,9 +176,13 @@ struct err *as_read(struct as *as, uint64_t addr, void *buf, size_t len, const c
 		err = target_read_phys(as->t, pa, out, n, purpose);
 		if (err) {
 			if (as->kind == AS_X64 && err->code == ERR_FAULT) {
-				/* Name the virtual address the user asked for. */
-				struct err *e2 = err_fault(as->name, addr, purpose,
-							   "physical page not in the dump");
+				/* Name the virtual address the user asked for, and where it led. */
+				char why[64];
+				struct err *e2;
+
+				snprintf(why, sizeof(why), "its physical page %#llx is not in the dump",
+					 (unsigned long long)(pa & ~(PAGE_SIZE - 1)));
+				e2 = err_fault(as->name, addr, purpose, why);
 				err_destroy(err);
 				return e2;
 			}

@@ -249,7 +249,7 @@ const struct ext_def builtin_target = {
 		"QEMU dump's VMCOREINFO note), the paging files, and where the kernel page-table\n"
 		"root (DTB) and the auto-entry index came from. For a live guest it also shows its\n"
 		"state (running, paused, shut off) and how its memory is read (a shared memory file\n"
-		"mapped read-only, or monitor peeks through a chunk cache).",
+		"mapped read-only, or monitor peeks through a chunk cache). !target is the same.",
 	.run = target_run,
 };
 

@@ -741,6 +741,9 @@ static struct err *check_needs(struct session *s, const struct ext_def *def)
 
 static const struct ext_def *find_command(const char *name, bool bang)
 {
+	/* WinDbg users type !target as well as .target */
+	if (bang && !strcmp(name, "target"))
+		return builtin_find(".target");
 	if (bang)
 		return ext_find(name);
 	return builtin_find(name);

@@ -8,3 +8,4 @@ r
 da fffff8a0`01a00040
 u fffff8a0`01a00040 L4
 !nosuch
+!target

@@ -9,7 +9,10 @@
 #      record; QEMU's `info tlb` (every present leaf, with its flags) must equal mmkd's !ptov
 #      and the leaf entries !vtop reads; every entry address !pte computes through the
 #      auto-entry must translate, in QEMU, to where !vtop found that entry, and hold the
-#      value !pte printed;
+#      value !pte printed; on a machine of the reference VMM (a scenario snapshot), the
+#      sample is its kernel objects, and then, with CR3 set to each process's DTB in turn,
+#      QEMU must map exactly the PTEs the simulator recorded as valid, to their frames
+#      (an outside witness of the simulator itself), and agree with !vtop and !ptov there;
 #  (b) QEMU writes an ELF dump (dump-guest-memory, paging=false): the image's bytes are at
 #      their physical addresses in it (so nothing above, not even the witness's walks,
 #      changed guest memory), and its CPU note carries the CR3 that was set.

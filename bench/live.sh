@@ -60,7 +60,8 @@ raw="$T/m/live1g.raw"
 dtb=$(jq -r .machine.dtb "$T/m/live1g.truth.json")
 guest_image "$raw" "$T/live1g.tail"
 ram=$(guest_ram_mib "$raw")
-echo "1 GiB machine of the reference VMM built in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }') s"
+secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
+echo "1 GiB machine of the reference VMM built in $secs s"
 libvirtd_up
 domain_create "bench-peek-$$" "$T/live1g.tail" "$ram"
 domain_create "bench-shm-$$" "$T/live1g.tail" "$ram" shared
@@ -81,12 +82,16 @@ for dom in "bench-peek-$$" "bench-shm-$$"; do
 	got=$("$MMKD" --json --libvirt "$dom" --connect "$URI" -c '!memusage' | jq -c .result.counts)
 	[ "$got" = "$want" ] || echo "warning: !memusage on $dom differs from the raw image: $got"
 done
-echo "$want" | jq -r '"!memusage: \(.total) pages (\(.active) active, \(.zeroed) zeroed, \(.standby) standby, \(.modified) modified, \(.free) free)"'
+echo "$want" | jq -r '"!memusage: \(.total) pages (\(.active) active, \(.zeroed) zeroed, " +
+	"\(.standby) standby, \(.modified) modified, \(.free) free)"'
 "$BENCH" memusage raw "$raw" "$RUNS" | tee "$T/mu.raw"
 "$BENCH" memusage shared "bench-shm-$$" "$URI" "$RUNS" | tee "$T/mu.shared"
 "$BENCH" memusage peek "bench-peek-$$" "$URI" "$RUNS" | tee "$T/mu.peek"
 # the two figures of a line: the fields before each "ms"
-ms() { awk '{ n = 0; for (i = 2; i <= NF; i++) if ($i == "ms") v[++n] = $(i - 1) } END { print v[1], v[2] }' "$1"; }
+ms() {
+	awk '{ n = 0; for (i = 2; i <= NF; i++) if ($i == "ms") v[++n] = $(i - 1) }
+	     END { print v[1], v[2] }' "$1"
+}
 read -r r1 r2 <<< "$(ms "$T/mu.raw")"
 for path in shared peek; do
 	read -r l1 l2 <<< "$(ms "$T/mu.$path")"

@@ -69,7 +69,8 @@ grep -v '^[[:space:]]*\(#\|$\)' "$QDIR/images.list" > "$T/images"
 # reads none of the first image's, the other images are not booted.
 while read -r img; do
 	dump_tests "$img" >> "$T/tap"
-	[ "$nread" -gt 0 ] || skip_all "mmkd cannot read QEMU's dumps yet (no ELF or kdump reader on this branch)"
+	[ "$nread" -gt 0 ] ||
+		skip_all "mmkd cannot read QEMU's dumps yet (no ELF or kdump reader on this branch)"
 done < "$T/images"
 cat "$T/tap"
 done_testing

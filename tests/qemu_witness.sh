@@ -86,7 +86,8 @@ xlate() {
 		[ "$m" = "$q" ] || { bad=$((bad + 1)); diag "$va: mmkd $m, QEMU $q"; }
 		case $q in Unmapped) nunmapped=$((nunmapped + 1)) ;; *) nmapped=$((nmapped + 1)) ;; esac
 	done < "$T/xlate"
-	is "$bad" 0 "$desc: mmkd !vtop and QEMU gva2gpa agree on $nmapped mapped and $nunmapped unmapped addresses"
+	is "$bad" 0 \
+		"$desc: mmkd !vtop and QEMU gva2gpa agree on $nmapped mapped and $nunmapped unmapped addresses"
 }
 
 # tlb DESC DTB: QEMU's info tlb (every present leaf, with its flags) against mmkd's !ptov
@@ -99,8 +100,9 @@ tlb() {
 	norm() { while read -r a b; do printf '0x%x 0x%x\n' "$((a))" "$((b))"; done | sort; }
 	norm < "$T/ptov.vapa" > "$T/ptov.n"
 	sed 's/^/0x/; s/ / 0x/' "$T/tlb" | awk '{ print $1, $2 }' | sed 's/://' | norm > "$T/tlb.n"
+	n=$(wc -l < "$T/tlb.n" | tr -d ' ')
 	cmp -s "$T/tlb.n" "$T/ptov.n"
-	ok $? "$desc: QEMU's info tlb lists exactly the mappings of mmkd's !ptov ($(wc -l < "$T/tlb.n" | tr -d ' '))"
+	ok $? "$desc: QEMU's info tlb lists exactly the mappings of mmkd's !ptov ($n)"
 	[ "$(wc -l < "$T/tlb.n")" -gt 0 ] && diff "$T/tlb.n" "$T/ptov.n" | head -5 | sed 's/^/# /'
 	cut -d' ' -f1 "$T/tlb.n" | sed "s/^/!vtop $pfn /" > "$T/leaf.cmd"
 	"$MMKD" --json "$raw" -s "$T/leaf.cmd" |
@@ -161,10 +163,11 @@ process_spaces() {
 			if .state == "valid" then "gpa: \(.pte)" else "Unmapped" end' "$T/procs.json" |
 			while read -r a b; do
 				if [ "$a" = Unmapped ]; then echo Unmapped
-				else printf 'gpa: 0x%x\n' $(((b & 0xFFFFFFFFFF000))); fi
+				else printf 'gpa: 0x%x\n' $((b & 0xFFFFFFFFFF000)); fi
 			done > "$T/want"
+		nvalid=$(grep -c gpa "$T/want")
 		cut -d'|' -f2 "$T/xlate" | cmp -s - "$T/want"
-		ok $? "$img $pname: QEMU maps exactly the $(grep -c gpa "$T/want") PTEs the simulator recorded as valid, to their frames"
+		ok $? "$img $pname: QEMU maps exactly the $nvalid PTEs the simulator recorded as valid, to their frames"
 		tlb "$img $pname" "$pdtb"
 	done < <(jq -r '.[] | select(.ptes | length > 0) | "\(.dtb) \(.name)"' "$T/procs.json")
 	set_regs qmp "$T/$id.qmp" -- "$T/$id.gdb" "cr3=$dtb"

@@ -15,8 +15,11 @@
 #                               halt; QMP socket $T/NAME.qmp
 #   set_regs QMP_OR_VIRSH GDBSOCK REG=VALUE...   write registers through the gdbstub
 #   qmp SOCK CMD...             qemuctl qmp (HMP lines or QMP JSON)
-# The image list (tests/qemu/images.list) and the command list (tests/qemu/compare.cmds) are
-# shared by every QEMU test: adding an image or a command to compare is one line there.
+#   compare_cmds IMG            the commands whose JSON answers must not depend on the target
+# The image list (tests/qemu/images.list) and the command lists (tests/qemu/compare.cmds, and
+# tests/qemu/objects.cmds for machines of the reference VMM) are shared by every QEMU test:
+# adding an image or a command to compare is one line there. tests/qemu/objects.sh generates
+# the per-image object commands and checks answers against the simulator's truth.
 
 QEMU=${QEMU:-qemu-system-x86_64}
 STUB="$top_builddir/guest/mmkd-stub.elf"
@@ -119,17 +122,24 @@ set_regs() {
 	$mon "gdbserver none" > /dev/null
 }
 
-# The DTB of an image, from the builder's own record.
+# The DTB of an image, from the builder's or the simulator's own record.
 image_dtb() {
-	jq -r .dtb "$TD/$1.truth.json"
+	jq -r '.dtb // .machine.dtb' "$TD/$1.truth.json"
 }
 
 # mmkd commands comparing a target with the image it was booted from: the generic list, then
-# for every mapping and entry the builder recorded, !pte and !vtop of it and dumps of it.
+# for a page-table image, for every mapping and entry the builder recorded, !pte and !vtop of
+# it and dumps of it; for a machine of the reference VMM, the object commands (objects.sh).
 compare_cmds() {
 	grep -v '^[[:space:]]*\(#\|$\)' "$QDIR/compare.cmds"
 	[ -f "$TD/$1.truth.json" ] || return 0
+	if image_is_machine "$1"; then
+		object_cmds "$1"
+		return
+	fi
 	jq -r '(.maps[] | "!pte \(.va)", "!vtop @cr3>>c \(.va)", "db \(.va) L20", "dq \(.va) L4",
 		"!db \(.pa) L20"),
 	       (.entries[] | "!pte \(.va)", "!pte \(.address) 1")' "$TD/$1.truth.json"
 }
+
+. "$QDIR/objects.sh"

@@ -175,6 +175,12 @@ static void corrupt_pagefile_contents(struct vmm *v, uint64_t pfn)
 	page[100] ^= 0xFF;
 	EXPECT(v, "C0", "page contents");
 	page[100] = old;
+
+	/* Q1: a byte in the first 2 MiB (the firmware's in a QEMU guest); the stub's page. */
+	v->pm.ram[0x100008] = 0x5A;
+	EXPECT(v, "Q1", "physical 0x100008 holds 0x5a");
+	v->pm.ram[0x100008] = 0;
+	ck_no_err(vmm_check(v), "clean again after Q1");
 }
 
 static void parser_cases(void)

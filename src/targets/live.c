@@ -614,6 +614,20 @@ struct err *live_read_phys(struct target *t, uint64_t pa, void *buf, size_t len)
 	return NULL;
 }
 
+const uint8_t *live_page_ptr(struct target *t, uint64_t page)
+{
+	struct live *lv = t->priv;
+	const struct live_range *r;
+
+	/* only the shared file is memory we can point into; peeks go through the cache */
+	if (!lv->shared || lv->lost)
+		return NULL;
+	r = find_range(lv, page);
+	if (!r || page + PAGE_SIZE > r->start_pa + r->len)
+		return NULL;
+	return lv->blocks[r->block].map + r->block_off + (page - r->start_pa);
+}
+
 void live_invalidate(struct target *t)
 {
 	struct live *lv = t->priv;

@@ -84,6 +84,10 @@ struct err *live_target_create(const struct target_ops *ops, const struct live_b
 /** live_read_phys() - target_ops.read_phys of every live target. */
 struct err *live_read_phys(struct target *t, uint64_t pa, void *buf, size_t len);
 
+/** live_page_ptr() - target_ops.page_ptr: a page of the shared RAM file, read in place (the
+ *  guest may change it while it is read, as it may between two commands); NULL on peeks. */
+const uint8_t *live_page_ptr(struct target *t, uint64_t page);
+
 /** live_invalidate() - target_ops.invalidate: drop the cache, refresh state and registers. */
 void live_invalidate(struct target *t);
 

@@ -273,6 +273,7 @@ static const struct live_backend libvirt_backend = {
 static const struct target_ops target_libvirt_ops = {
 	.name = "libvirt",
 	.read_phys = live_read_phys,
+	.page_ptr = live_page_ptr,
 	.invalidate = live_invalidate,
 	.reload = live_reload,
 	.close = live_close,

@@ -306,6 +306,7 @@ static const struct live_backend qmp_backend = {
 static const struct target_ops target_qmp_ops = {
 	.name = "qmp",
 	.read_phys = live_read_phys,
+	.page_ptr = live_page_ptr,
 	.invalidate = live_invalidate,
 	.reload = live_reload,
 	.close = live_close,

@@ -21,6 +21,14 @@
 #include "model/vmm/vstate.h"
 #include "model/vmm/wsl.h"
 
+/* A valid paging-structure entry: like a leaf's, it carries the working set index of the
+ * table it maps in SoftwareWsIndex (bits 52-62): the book's !pte shows 0x00C, 0x010 and 0x011
+ * in a PXE, PPE and PDE (E01, B:1800-1803). */
+static uint64_t ps_entry(uint64_t pfn, uint32_t ws_index)
+{
+	return (pfn << 12) | PTE_UPPER_USER | ((uint64_t)(ws_index & 0x7FF) << PTE_WSINDEX_SHIFT);
+}
+
 uint64_t pte_valid(unsigned prot, uint64_t pfn, uint32_t ws_index, bool dirty)
 {
 	uint64_t m = vmm_protect_mask(prot);
@@ -140,7 +148,7 @@ static struct err *ps_create(struct vmm *v, struct vproc *p, unsigned l, uint64_
 	process_ps_page(v, p, pfn, l + 1, selfmap_entry_va(&v->sm, l, va), parent, idx);
 	if (!pt_link_table(p, l, va, pfn))
 		return err_nomem;
-	entry = (pfn << 12) | PTE_UPPER_USER;
+	entry = ps_entry(pfn, idx);
 	err = pt_write(v, p, l, va, entry);
 	if (err)
 		return err;
@@ -163,7 +171,7 @@ static struct err *ps_soft(struct vmm *v, struct vproc *p, unsigned l, uint64_t 
 	uint64_t pfn = pte_pfn(e), table_va = selfmap_entry_va(&v->sm, l + 1, va) & ~0xFFFULL;
 	struct vpfn *pg = &v->pfn[pfn];
 	unsigned from = pg->loc;
-	uint64_t entry = (pfn << 12) | PTE_UPPER_USER;
+	uint64_t entry;
 	uint32_t idx;
 	struct err *err;
 
@@ -183,6 +191,7 @@ static struct err *ps_soft(struct vmm *v, struct vproc *p, unsigned l, uint64_t 
 		pg->orig_pte = pte_soft(pte_prot(pg->orig_pte));
 	}
 	pfn_sync(v, pfn);
+	entry = ps_entry(pfn, idx);
 	err = pt_write(v, p, l, va, entry);
 	if (err)
 		return err;
@@ -226,7 +235,7 @@ static struct err *ps_hard(struct vmm *v, struct vproc *p, unsigned l, uint64_t 
 	pagefile_free(v, off);
 	pfn_sync(v, pfn);
 	node->pfn = pfn;
-	entry = (pfn << 12) | PTE_UPPER_USER;
+	entry = ps_entry(pfn, idx);
 	err = pt_write(v, p, l, va, entry);
 	if (err)
 		return err;

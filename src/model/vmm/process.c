@@ -62,12 +62,12 @@ void process_ps_page(struct vmm *v, struct vproc *p, uint64_t pfn, unsigned leve
 }
 
 struct err *process_hyper_page(struct vmm *v, struct vproc *p, uint64_t va, bool in_ws,
-			       uint64_t *pfn_ret)
+			       uint32_t fixed_index, uint64_t *pfn_ret)
 {
 	struct ptnode *pt = pt_node(p, 3, va);
 	struct vpfn *pg;
-	uint32_t index = 0;
-	uint64_t pfn;
+	uint32_t index = fixed_index;
+	uint64_t pfn, pte;
 	unsigned from;
 	struct err *err;
 
@@ -83,13 +83,14 @@ struct err *process_hyper_page(struct vmm *v, struct vproc *p, uint64_t va, bool
 	process_ps_page(v, p, pfn, 4, selfmap_pte_va(&v->sm, va), pt->pfn, index);
 	pg->use = USE_HYPER;
 	pfn_sync(v, pfn);
-	err = pt_write(v, p, 3, va, (pfn << 12) | PTE_HYPER);
+	pte = (pfn << 12) | PTE_HYPER | ((uint64_t)(index & 0x7FF) << PTE_WSINDEX_SHIFT);
+	err = pt_write(v, p, 3, va, pte);
 	if (err)
 		return err;
 	trace_emit(v, &(struct vev){ .event = dz_event(from), .what = "hyperspace page of the process",
 				    .has = VEV_PFN | VEV_VA | VEV_FROM | VEV_TO | VEV_PTE,
 				    .pfn = pfn, .va = va, .p = p, .from = from, .to = LOC_ACTIVE,
-				    .pte_before = 0, .pte_after = (pfn << 12) | PTE_HYPER });
+				    .pte_before = 0, .pte_after = pte });
 	*pfn_ret = pfn;
 	return NULL;
 }
@@ -97,7 +98,7 @@ struct err *process_hyper_page(struct vmm *v, struct vproc *p, uint64_t va, bool
 struct err *process_hyper_table(struct vmm *v, struct vproc *p, unsigned level, uint64_t va,
 			       bool in_ws, uint32_t fixed_index, uint64_t *pfn_ret)
 {
-	uint64_t pfn, table_va = selfmap_entry_va(&v->sm, level + 1, va) & ~0xFFFULL;
+	uint64_t pfn, table_va = selfmap_entry_va(&v->sm, level + 1, va) & ~0xFFFULL, entry;
 	uint32_t index = fixed_index;
 	unsigned from;
 	struct err *err = page_alloc(v, p, ALLOC_ZERO, &pfn, &from);
@@ -110,14 +111,15 @@ struct err *process_hyper_table(struct vmm *v, struct vproc *p, unsigned level, 
 			pt_node(p, level, va)->pfn, index);
 	if (!pt_link_table(p, level, va, pfn))
 		return err_nomem;
-	err = pt_write(v, p, level, va, (pfn << 12) | PTE_UPPER_KERNEL);
+	/* SoftwareWsIndex: the table's WSLE (fixed entries 1-3 for hyperspace, B:3000-3010) */
+	entry = (pfn << 12) | PTE_UPPER_KERNEL | ((uint64_t)(index & 0x7FF) << PTE_WSINDEX_SHIFT);
+	err = pt_write(v, p, level, va, entry);
 	if (err)
 		return err;
 	trace_emit(v, &(struct vev){ .event = "H1", .what = "hyperspace paging structure",
 				    .has = VEV_PFN | VEV_VA | VEV_FROM | VEV_TO | VEV_PTE,
 				    .pfn = pfn, .va = table_va, .p = p, .from = from,
-				    .to = LOC_ACTIVE, .pte_before = 0,
-				    .pte_after = (pfn << 12) | PTE_UPPER_KERNEL });
+				    .to = LOC_ACTIVE, .pte_before = 0, .pte_after = entry });
 	*pfn_ret = pfn;
 	return NULL;
 }
@@ -135,7 +137,7 @@ static struct err *hyperspace_create(struct vmm *v, struct vproc *p)
 	if (!err)
 		err = process_hyper_table(v, p, 2, VMM_WSL_VA, false, 3, &fixed[3]);
 	if (!err)
-		err = process_hyper_page(v, p, VMM_WSL_VA, false, &fixed[4]);
+		err = process_hyper_page(v, p, VMM_WSL_VA, false, 4, &fixed[4]);
 	if (err)
 		return err;
 	v->pfn[fixed[4]].u1 = 4;
@@ -152,7 +154,7 @@ static struct err *hyperspace_create(struct vmm *v, struct vproc *p)
 	/* The UMAB: one page mapped, covering the VAs below 2 GB (B:2604-2632). */
 	err = process_hyper_table(v, p, 2, VMM_HYPER_VA, true, 0, &pt_umab);
 	if (!err)
-		err = process_hyper_page(v, p, VMM_HYPER_VA, true, &p->umab_pfn);
+		err = process_hyper_page(v, p, VMM_HYPER_VA, true, 0, &p->umab_pfn);
 	return err;
 }
 

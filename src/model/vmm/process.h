@@ -60,10 +60,11 @@ void process_ps_page(struct vmm *v, struct vproc *p, uint64_t pfn, unsigned leve
 
 /**
  * process_hyper_page() - allocate a zero-filled hyperspace data page of @p and map it at @va
- * (its page table must exist); @in_ws: give it a working set entry (else WsIndex 0).
+ * (its page table must exist); @in_ws: give it a working set entry (else @fixed_index, the
+ * fixed WSL entry it will have, or 0 for none), which its PTE carries in SoftwareWsIndex.
  */
 struct err *process_hyper_page(struct vmm *v, struct vproc *p, uint64_t va, bool in_ws,
-			       uint64_t *pfn_ret);
+			       uint32_t fixed_index, uint64_t *pfn_ret);
 
 /**
  * process_hyper_table() - a hyperspace paging structure of @p below the level-@level entry

@@ -152,7 +152,7 @@ static struct err *grow(struct vmm *v, struct vproc *p, bool chain)
 		if (err)
 			return err;
 	}
-	err = process_hyper_page(v, p, va, false, &pfn);
+	err = process_hyper_page(v, p, va, false, 0, &pfn);
 	if (err)
 		return err;
 	w->page_pfn[w->npages++] = pfn;

@@ -14,7 +14,9 @@
 #   - every failure to attach is one line and exit status 2: no such domain, connection
 #     refused, no socket, permission denied, shared memory asked for but not configured;
 #   - on machines of the reference VMM, the live answers against the simulator's own truth
-#     (process list, !memusage counts, list heads, !vm, sampled !pfn: tests/qemu/objects.sh).
+#     (process list, !memusage counts, list heads, !vm, sampled !pfn: tests/qemu/objects.sh);
+#   - on machines, QEMU's win-dmp through virsh dump, the note registered by the guest stub
+#     in a domain with the vmcoreinfo feature (tests/qemu/windmp.sh).
 # The answers are compared on every image; the target's mechanics (registers, pause, changes
 # between commands, shutdown mid-session) are checked on the first image only, since they do
 # not depend on what the guest holds.
@@ -111,6 +113,8 @@ image_tests() {
 	is "$(cat "$T/e")" "mmkd: domain '$peek': cannot read guest RAM from a shared file: RAM block 'pc.ram' is not a shared memory-backend-file" \
 		"$img: and says why"
 
+	image_is_machine "$img" && windmp_libvirt "$img"
+
 	# the target's mechanics, on the first image only: they do not depend on what it holds
 	[ "$mechanics" = 1 ] || return 0
 	mechanics=0
@@ -138,6 +142,25 @@ image_tests() {
 	guest_changes "$img" "$peek"
 	guest_changes "$img" "$shm"
 	shutdown_mid_session "$img"
+}
+
+# QEMU's win-dmp of a machine through libvirt (issue 5): a domain with the vmcoreinfo feature
+# and the machine's note as <initrd>, which the stub registers; virsh dump --memory-only
+# --format win-dmp; then the checks of tests/qemu/windmp.sh, with QEMU's monitor reached
+# through virsh as the witness.
+windmp_libvirt() {
+	img=$1
+	wdmp="mmkd$nimg-wdmp-$$" note=$(windmp_note "$img")
+	domain_create "$wdmp" "$T/$id.tail" "$ram" "note=$note"
+	is "$(_hex "$(vmci_status vmon "$wdmp")")" 0x1 \
+		"$img: libvirt: the guest stub registered the model's note through fw_cfg"
+	set_regs vmon "$wdmp" -- "$LV/$wdmp.gdb" "cr3=$dtb"
+	ok $? "$img: CR3 of $wdmp written through the gdbstub"
+	lv_virsh dump --memory-only --format win-dmp "$wdmp" "$T/$id.win-dmp" > "$T/e" 2>&1
+	ok $? "$img: virsh dump --memory-only --format win-dmp$(head -c 300 "$T/e" | tr '\n' ' ')"
+	windmp_checks "$img: libvirt win-dmp" "$img" "$T/$id.win-dmp" "$note" "$T/cmds" \
+		"$T/ref.json" vmon "$wdmp"
+	rm -f "$T/$id.win-dmp"
 }
 
 # The guest's memory changes between two commands of a session (the harness writes it

@@ -6,6 +6,11 @@
 # tests/qemu/compare.cmds and the image's mappings or objects must answer exactly as on the
 # raw image, the dump's CPU state must give the DTB, and on machines of the reference VMM the
 # answers must match the simulator's truth (tests/qemu/objects.sh).
+# Machines of the reference VMM are also booted a second time with -device vmcoreinfo and
+# their VMCOREINFO note (the machine's DUMP_HEADER64, registered by the guest stub), and QEMU
+# writes a win-dmp crash dump of them: tests/qemu/windmp.sh checks it against QEMU's monitor,
+# the registered note, the raw image and the truth. On the plain boot, the stub registers
+# nothing and QEMU refuses win-dmp; QEMU's ELF dump of the second boot carries the note.
 # The readers live on another branch: a format mmkd does not open yet (the probe falls back
 # to "raw") is skipped, and when none is readable the whole test exits 77, saying so. To add
 # a format: one line in FORMATS (QMP format name, file suffix, the reader mmkd must pick).
@@ -34,6 +39,14 @@ dump_tests() {
 	ok $? "$img: CR3 written through the gdbstub"
 	compare_cmds "$img" > "$T/cmds"
 	"$MMKD" --json "$raw" -s "$T/cmds" > "$T/ref.json"
+	if image_is_machine "$img"; then
+		is "$(_hex "$(vmci_status qmp "$T/$id.qmp")")" 0x0 \
+			"$img: without a multiboot module the stub registers no note"
+		qmp "$T/$id.qmp" "{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"format\":\"win-dmp\",\"protocol\":\"file:$T/$id.nonote\"}}" > "$T/e"
+		is "$?:$(jq -r .error.desc "$T/e")" "1:win-dump: invalid vmcoreinfo note size" \
+			"$img: without the note QEMU refuses win-dmp"
+		rm -f "$T/$id.nonote"
+	fi
 	while read -r fmt suffix reader; do
 		file="$T/$id.$suffix"
 		qmp "$T/$id.qmp" "{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"format\":\"$fmt\",\"protocol\":\"file:$file\"}}" > /dev/null
@@ -61,6 +74,37 @@ dump_tests() {
 		image_is_machine "$img" && truth_checks "$img: $fmt" "$img" "$T/got.json"
 		rm -f "$file"
 	done <<< "$FORMATS"
+	image_is_machine "$img" && windmp_tests "$img"
+}
+
+# windmp_tests IMG: boot the machine again with -device vmcoreinfo and its note, have QEMU
+# write a win-dmp crash dump and an ELF dump of it.
+windmp_tests() {
+	img=$1 id=$(image_id "$1")-w
+	note=$(windmp_note "$img")
+	[ -f "$note" ] || {
+		echo "Bail out! no $note (the scenario's '# formats:' line must list vmcoreinfo)"
+		exit 99
+	}
+	qemu_boot "$id" "$T/$(image_id "$img").tail" "$(guest_ram_mib "$raw")" \
+		-device vmcoreinfo -initrd "$note"
+	is "$(_hex "$(vmci_status qmp "$T/$id.qmp")")" 0x1 \
+		"$img: the guest stub registered the model's note through fw_cfg"
+	set_regs qmp "$T/$id.qmp" -- "$T/$id.gdb" "cr3=$dtb"
+	ok $? "$img: vmcoreinfo boot: CR3 written through the gdbstub"
+	for fmt in win-dmp elf; do
+		qmp "$T/$id.qmp" "{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"format\":\"$fmt\",\"protocol\":\"file:$T/$id.$fmt\"}}" > "$T/e"
+		ok $? "$img: QEMU wrote a $fmt dump of the machine with its note$(jq -r '.error.desc // empty | ": " + .' "$T/e")"
+	done
+	windmp_checks "$img: win-dmp" "$img" "$T/$id.win-dmp" "$note" "$T/cmds" "$T/ref.json" \
+		qmp "$T/$id.qmp"
+	# QEMU puts the registered note into its ELF dumps too, byte for byte
+	off=$(grep -obUa -m1 VMCOREINFO "$T/$id.elf" | head -n1 | cut -d: -f1)
+	cmp -s <(tail -c +$((${off:-12} - 12 + 1)) "$T/$id.elf" | head -c "$(stat -c %s "$note")") "$note"
+	ok $? "$img: QEMU's ELF dump carries the registered note"
+	is "$("$MMKD" --json "$T/$id.elf" -c .target | jq -r .result.hints.kdbg)" \
+		"$(_u64 "$note" $((24 + 0x80)))" "$img: mmkd's ELF reader takes the KDBG from it"
+	rm -f "$T/$id.win-dmp" "$T/$id.elf"
 }
 
 grep -v '^[[:space:]]*\(#\|$\)' "$QDIR/images.list" > "$T/images"

@@ -23,11 +23,12 @@ static const struct {
 	{ "lime", writer_lime },
 	{ "kdump", writer_kdump },
 	{ "kdump-raw", writer_kdump_raw },
+	{ "vmcoreinfo", writer_vmcoreinfo },
 };
 
 const char *dump_write_formats(void)
 {
-	return "raw,elf,dmp,dmp-bitmap,lime,kdump,kdump-raw";
+	return "raw,elf,dmp,dmp-bitmap,lime,kdump,kdump-raw,vmcoreinfo";
 }
 
 struct err *dump_write(const struct dump_image *img, const char *format, const char *path)

@@ -53,6 +53,10 @@ struct err *writer_kdump(const struct dump_image *img, const char *path);
 /** writer_kdump_raw() - the same kdump-compressed file without flattening (QEMU 8.2+
  * kdump-raw-zlib, makedumpfile's own output). */
 struct err *writer_kdump_raw(const struct dump_image *img, const char *path);
+/** writer_vmcoreinfo() - not a dump: the VMCOREINFO ELF note (24 + 0x2000 bytes) holding
+ * @img's DUMP_HEADER64 that a Windows guest registers with QEMU's -device vmcoreinfo for
+ * dump-guest-memory format=win-dmp. ERR_UNSUPPORTED without a DTB and KDBG in the hints. */
+struct err *writer_vmcoreinfo(const struct dump_image *img, const char *path);
 
 /**
  * dmp_build_header() - the 0x2000-byte DUMP_HEADER64 a Windows 64-bit crash dump of @img starts

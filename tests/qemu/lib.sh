@@ -19,7 +19,8 @@
 # The image list (tests/qemu/images.list) and the command lists (tests/qemu/compare.cmds, and
 # tests/qemu/objects.cmds for machines of the reference VMM) are shared by every QEMU test:
 # adding an image or a command to compare is one line there. tests/qemu/objects.sh generates
-# the per-image object commands and checks answers against the simulator's truth.
+# the per-image object commands and checks answers against the simulator's truth;
+# tests/qemu/windmp.sh checks QEMU's win-dmp crash dumps of machines.
 
 QEMU=${QEMU:-qemu-system-x86_64}
 STUB="$top_builddir/guest/mmkd-stub.elf"
@@ -143,3 +144,4 @@ compare_cmds() {
 }
 
 . "$QDIR/objects.sh"
+. "$QDIR/windmp.sh"

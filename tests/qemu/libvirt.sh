@@ -3,11 +3,14 @@
 #
 #   libvirtd_up                 start libvirtd (qemu:///system, root) in a private mount
 #                               namespace; set $URI to its socket
-#   domain_create NAME TAIL RAM_MIB [shared]    define and start a transient TCG domain that
-#                               boots the guest stub with the image (the loader through
-#                               <qemu:commandline>; TAIL "-" for none); "shared" backs its RAM
-#                               with a shared memory-backend-file (<memoryBacking> file +
-#                               shared access)
+#   domain_create NAME TAIL RAM_MIB [shared] [note=FILE]   define and start a transient TCG
+#                               domain that boots the guest stub with the image (the loader
+#                               through <qemu:commandline>; TAIL "-" for none); "shared" backs
+#                               its RAM with a shared memory-backend-file (<memoryBacking> file
+#                               + shared access); "note=FILE" turns the vmcoreinfo device on
+#                               (<features><vmcoreinfo state='on'/>) and gives the stub FILE as
+#                               its multiboot module (<initrd>), the note it registers
+#                               (tests/qemu/windmp.sh)
 #   vmon NAME CMD               an HMP command through virsh's monitor passthrough (never
 #                               dump-guest-memory: it crashes libvirtd 9.0, live-lab.md §4)
 #
@@ -110,11 +113,19 @@ libvirtd_up() {
 }
 
 domain_create() {
-	name=$1 tail=$2 ram=$3 shared=${4:-}
-	backing="" loader=""
+	name=$1 tail=$2 ram=$3
+	shift 3
+	backing="" loader="" features="" initrd=""
 	[ "$tail" = - ] || loader="<qemu:commandline><qemu:arg value='-device'/><qemu:arg value='loader,file=$tail,addr=0x200000'/></qemu:commandline>"
-	[ "$shared" = shared ] &&
-		backing="<memoryBacking><source type='file'/><access mode='shared'/></memoryBacking>"
+	for opt in "$@"; do
+		case $opt in
+		shared) backing="<memoryBacking><source type='file'/><access mode='shared'/></memoryBacking>" ;;
+		note=*)
+			features="<features><vmcoreinfo state='on'/></features>"
+			initrd="<initrd>${opt#note=}</initrd>"
+			;;
+		esac
+	done
 	cat > "$LV/$name.xml" <<-EOF
 	<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
 	  <name>$name</name>
@@ -124,7 +135,9 @@ domain_create() {
 	  <os>
 	    <type arch='x86_64' machine='pc'>hvm</type>
 	    <kernel>$STUB</kernel>
+	    $initrd
 	  </os>
+	  $features
 	  <cpu mode='custom' match='exact' check='none'>
 	    <model fallback='forbid'>qemu64</model>
 	    <feature policy='require' name='pdpe1gb'/>

@@ -162,6 +162,35 @@ static struct err *ps_create(struct vmm *v, struct vproc *p, unsigned l, uint64_
 }
 
 /*
+ * A page in transition (Standby, Modified, or being written) goes back into @p's working set
+ * at @ws_va: off its list, Active, one share, referenced once more than its I/O and locks
+ * hold. @written: the fault writes to it, so it is dirty and a confirmed paging-file copy is
+ * released (MiReleaseConfirmedPageFileSpace; while a write is in flight it waits, C3).
+ */
+static struct err *transition_to_ws(struct vmm *v, struct vproc *p, uint64_t pfn,
+				    uint64_t ws_va, bool written, uint32_t *idx)
+{
+	struct vpfn *pg = &v->pfn[pfn];
+	struct err *err;
+
+	if (pg->linked)
+		list_unlink(v, pfn);
+	err = ws_insert(v, p, ws_va, idx);
+	if (err)
+		return err;
+	pg->loc = LOC_ACTIVE;
+	pg->u1 = *idx;
+	pg->u2 = 1;
+	pg->ref = (uint16_t)(1 + pg->wip + pg->locks);
+	if (written) {
+		pg->mod = 1;
+		if (!pg->wip && pte_is_pagefile(pg->orig_pte))
+			pagefile_release_copy(v, pg);
+	}
+	return NULL;
+}
+
+/*
  * H6 from a transition entry: the table is on the Standby or Modified list (or being
  * written). It comes back Active in the working set. The fault is about to write entries
  * into it, so it is treated as written at once: dirty, its paging-file copy released [INF].
@@ -176,20 +205,9 @@ static struct err *ps_soft(struct vmm *v, struct vproc *p, unsigned l, uint64_t 
 	struct err *err;
 
 	BUG_ON(pg->rip);
-	if (pg->linked)
-		list_unlink(v, pfn);
-	err = ws_insert(v, p, table_va, &idx);
+	err = transition_to_ws(v, p, pfn, table_va, true, &idx);
 	if (err)
 		return err;
-	pg->loc = LOC_ACTIVE;
-	pg->u1 = idx;
-	pg->u2 = 1;
-	pg->ref = (uint16_t)(1 + pg->wip + pg->locks);
-	pg->mod = 1;
-	if (!pg->wip && pte_is_pagefile(pg->orig_pte)) {
-		pagefile_free(v, pg->orig_pte >> 32);
-		pg->orig_pte = pte_soft(pte_prot(pg->orig_pte));
-	}
 	pfn_sync(v, pfn);
 	entry = ps_entry(pfn, idx);
 	err = pt_write(v, p, l, va, entry);
@@ -389,8 +407,7 @@ static struct err *valid_access(struct vmm *v, struct vproc *p, uint64_t va, uin
 		if (pg->wip) {
 			pg->mod = 1; /* the paging-file release waits for the write (C3, B:6878) */
 		} else if (pte_is_pagefile(pg->orig_pte)) {
-			pagefile_free(v, pg->orig_pte >> 32);
-			pg->orig_pte = pte_soft(pte_prot(pg->orig_pte)); /* Mod stays 0 (B:7014) */
+			pagefile_release_copy(v, pg); /* Mod stays 0 (B:7014) */
 		}
 		pfn_sync(v, pfn);
 		err = pt_write(v, p, 3, va, after);
@@ -454,23 +471,10 @@ static struct err *soft_fault(struct vmm *v, struct vproc *p, uint64_t va, uint6
 		what = "soft fault from the modified list";
 		dirty = true;
 	}
-	if (pg->linked)
-		list_unlink(v, pfn);
-	err = ws_insert(v, p, va, &idx);
+	err = transition_to_ws(v, p, pfn, va, write, &idx);
 	if (err)
 		return err;
-	pg->loc = LOC_ACTIVE;
-	pg->u1 = idx;
-	pg->u2 = 1;
-	pg->ref = (uint16_t)(1 + pg->wip + pg->locks);
 	pg->prefetched = 0;
-	if (write) {
-		pg->mod = 1;
-		if (!pg->wip && pte_is_pagefile(pg->orig_pte)) {
-			pagefile_free(v, pg->orig_pte >> 32); /* D2: MiReleaseConfirmedPageFileSpace */
-			pg->orig_pte = pte_soft(pte_prot(pg->orig_pte));
-		}
-	}
 	pfn_sync(v, pfn);
 	pte = pte_valid(prot, pfn, idx, dirty);
 	err = pt_write(v, p, 3, va, pte);

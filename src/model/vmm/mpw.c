@@ -230,8 +230,7 @@ static void write_complete(struct vmm *v, struct vio *io)
 			what = "write completed on a page active meanwhile";
 			if (pg->mod && pte_is_pagefile(pg->orig_pte)) {
 				/* written during the I/O: MiWriteCompletePfn(...,2) (B:6846-6878) */
-				pagefile_free(v, pg->orig_pte >> 32);
-				pg->orig_pte = pte_soft(pte_prot(pg->orig_pte));
+				pagefile_release_copy(v, pg);
 			}
 			pfn_sync(v, pfn);
 		} else {

@@ -151,6 +151,12 @@ void pagefile_free(struct vmm *v, uint64_t off)
 	v->pf.used--;
 }
 
+void pagefile_release_copy(struct vmm *v, struct vpfn *pg)
+{
+	pagefile_free(v, pg->orig_pte >> 32);
+	pg->orig_pte = pte_soft(pte_prot(pg->orig_pte));
+}
+
 void pagefile_write(struct vmm *v, uint64_t off, const uint8_t *page)
 {
 	BUG_ON(off >= v->pf.size_pages);

@@ -14,6 +14,7 @@
 
 struct err;
 struct vmm;
+struct vpfn;
 
 /** pagefile_create() - the paging file of v->pf.size_pages pages (none when 0). */
 struct err *pagefile_create(struct vmm *v);
@@ -29,6 +30,12 @@ bool pagefile_alloc(struct vmm *v, unsigned n, uint64_t *off_ret);
 
 /** pagefile_free() - release slot @off. */
 void pagefile_free(struct vmm *v, uint64_t off);
+
+/**
+ * pagefile_release_copy() - MiReleaseConfirmedPageFileSpace: @pg was written to, so its copy
+ * in the paging file is stale; free the slot OriginalPte names and keep only the protection.
+ */
+void pagefile_release_copy(struct vmm *v, struct vpfn *pg);
 
 /** pagefile_used() - is slot @off in use? */
 bool pagefile_used(const struct vmm *v, uint64_t off);

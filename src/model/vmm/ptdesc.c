@@ -36,24 +36,16 @@ static struct err *bump_alloc(void *arg, uint64_t va_of_table, unsigned level, u
 
 static bool num(const char *s, uint64_t *v)
 {
-	char *end;
+	char buf[40], *end;
 
 	if (!s)
 		return false;
 	if (parse_size(s, v))
 		return true;
 	/* hex with backticks, WinDbg style */
-	{
-		char buf[40];
-		size_t n = 0;
-
-		for (; *s && n + 1 < sizeof(buf); s++)
-			if (*s != '`')
-				buf[n++] = *s;
-		buf[n] = '\0';
-		*v = strtoull(buf, &end, 16);
-		return end != buf && !*end;
-	}
+	strip_backticks(s, buf, sizeof(buf));
+	*v = strtoull(buf, &end, 16);
+	return end != buf && !*end;
 }
 
 /* Record the final value of an entry written at self-map address @addr. */

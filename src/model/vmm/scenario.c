@@ -61,12 +61,8 @@ bool prot_parse(const char *s, unsigned *ret)
 static bool number(const char *s, uint64_t *ret)
 {
 	char buf[40];
-	size_t n = 0;
 
-	for (; *s && n + 1 < sizeof(buf); s++)
-		if (*s != '`')
-			buf[n++] = *s;
-	buf[n] = '\0';
+	strip_backticks(s, buf, sizeof(buf));
 	return parse_size(buf, ret);
 }
 

@@ -102,6 +102,16 @@ char *strbuf_detach(struct strbuf *sb)
 	return s;
 }
 
+void strip_backticks(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < size; s++)
+		if (*s != '`')
+			buf[n++] = *s;
+	buf[n] = '\0';
+}
+
 bool parse_size(const char *s, uint64_t *ret)
 {
 	char *end;

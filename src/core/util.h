@@ -118,6 +118,12 @@ char *strbuf_detach(struct strbuf *sb);
  */
 bool parse_size(const char *s, uint64_t *ret);
 
+/**
+ * strip_backticks() - copy @s into @buf (@size bytes, NUL-terminated, truncated to fit)
+ * without WinDbg's digit-group separators: 0xfffff800`00000000 -> 0xfffff80000000000.
+ */
+void strip_backticks(const char *s, char *buf, size_t size);
+
 /** Does stderr go to a terminal (progress output allowed)? */
 bool stderr_is_tty(void);
 

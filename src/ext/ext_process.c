@@ -109,21 +109,10 @@ static struct err *process_run(struct ext_ctx *ctx, const struct ext_args *args,
 	struct process_info p;
 	struct err *err;
 
-	if (args->a[0].set && args->a[0].u) {
-		err = process_find(k, args->a[0].u, &p);
-		if (err)
-			return err;
-		print_process(o, &p, st.flags);
-		out_list_begin(o, "processes");
-		out_record_begin(o);
-		process_json(o, &p);
-		out_end(o);
-		out_end(o);
-		return NULL;
-	}
-	if (!args->a[0].set) {
-		/* no argument: the current process */
-		err = process_read(k, ctx->proc_eprocess, &p);
+	if (!args->a[0].set || args->a[0].u) {
+		/* one process: the one named, or with no argument the current one */
+		err = args->a[0].set ? process_find(k, args->a[0].u, &p)
+				     : process_read(k, ctx->proc_eprocess, &p);
 		if (err)
 			return err;
 		print_process(o, &p, st.flags);

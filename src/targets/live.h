@@ -97,6 +97,14 @@ struct err *live_reload(struct target *t);
 /** live_close() - target_ops.close. */
 void live_close(struct target *t);
 
+/** LIVE_TARGET_OPS() - the target_ops of a live target named @NAME: every operation is
+ *  live.c's, whatever the transport behind it. */
+#define LIVE_TARGET_OPS(NAME)                                                                 \
+	{                                                                                     \
+		.name = (NAME), .read_phys = live_read_phys, .page_ptr = live_page_ptr,       \
+		.invalidate = live_invalidate, .reload = live_reload, .close = live_close,    \
+	}
+
 /**
  * live_peek_stats() - counters for benchmarks and tests.
  * @calls_ret: peek calls made so far; @bytes_ret: bytes they returned.

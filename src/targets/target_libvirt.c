@@ -270,14 +270,7 @@ static const struct live_backend libvirt_backend = {
 	.close = lv_close,
 };
 
-static const struct target_ops target_libvirt_ops = {
-	.name = "libvirt",
-	.read_phys = live_read_phys,
-	.page_ptr = live_page_ptr,
-	.invalidate = live_invalidate,
-	.reload = live_reload,
-	.close = live_close,
-};
+static const struct target_ops target_libvirt_ops = LIVE_TARGET_OPS("libvirt");
 
 struct err *target_libvirt_open(const char *domain, const char *uri, const struct live_opts *opts,
 				struct target **ret)

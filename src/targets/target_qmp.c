@@ -303,14 +303,7 @@ static const struct live_backend qmp_backend = {
 	.close = lv_close,
 };
 
-static const struct target_ops target_qmp_ops = {
-	.name = "qmp",
-	.read_phys = live_read_phys,
-	.page_ptr = live_page_ptr,
-	.invalidate = live_invalidate,
-	.reload = live_reload,
-	.close = live_close,
-};
+static const struct target_ops target_qmp_ops = LIVE_TARGET_OPS("qmp");
 
 struct err *target_qmp_open(const char *path, const struct live_opts *opts, struct target **ret)
 {
@@ -332,12 +325,12 @@ struct err *target_qmp_open(const char *path, const struct live_opts *opts, stru
 		return err_nomem;
 	}
 	/* pmemsave's file: private to us, removed on close (QEMU writes it, we read it). */
-	snprintf(c->tmp, sizeof(c->tmp), "%s/mmkd-pmem-XXXXXX",
-		 tmpdir && strlen(tmpdir) < 40 ? tmpdir : "/tmp");
+	if (!tmpdir || strlen(tmpdir) >= 40)
+		tmpdir = "/tmp";
+	snprintf(c->tmp, sizeof(c->tmp), "%s/mmkd-pmem-XXXXXX", tmpdir);
 	c->tmp_fd = mkstemp(c->tmp);
 	if (c->tmp_fd < 0) {
-		err = err_os(errno, "cannot create a temporary file in '%s'",
-			     tmpdir && strlen(tmpdir) < 40 ? tmpdir : "/tmp");
+		err = err_os(errno, "cannot create a temporary file in '%s'", tmpdir);
 		lv_close(c);
 		return err;
 	}

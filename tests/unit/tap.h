@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A minimal TAP producer for unit tests (one header, no library): ok(), is_u64(), is_str(),
- * ck_err()/ck_no_err() for struct err results, done_testing(). Exit status is non-zero when a
- * test failed, and automake's TAP driver reads the lines.
+ * ck_err()/ck_no_err() for struct err results, done_testing(); tap_slurp() reads a test data
+ * file. Exit status is non-zero when a test failed, and automake's TAP driver reads the lines.
  */
 #ifndef MMKD_TESTS_TAP_H
 #define MMKD_TESTS_TAP_H
@@ -73,6 +73,33 @@ static inline bool tap_ok(bool cond, const char *fmt, ...)
 			printf("#   error: %s\n", e_->message);                                    \
 		err_destroy(e_);                                                               \
 	} while (0)
+
+/* The whole of $top_srcdir/@dir/@name, NUL-terminated (caller frees); bails out if it cannot. */
+static inline char *tap_slurp(const char *dir, const char *name)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", top ? top : "..", dir, name);
+	f = fopen(path, "r");
+	if (!f) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(99);
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = n < 0 ? NULL : calloc(1, (size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		printf("Bail out! cannot read %s\n", path);
+		exit(99);
+	}
+	fclose(f);
+	return buf;
+}
 
 static inline int done_testing(void)
 {

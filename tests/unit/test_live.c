@@ -25,30 +25,6 @@ struct fake {
 	bool share;
 };
 
-static char *slurp(const char *name)
-{
-	const char *top = getenv("top_srcdir");
-	char path[4096];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/data/qemu/%s", top ? top : "..", name);
-	f = fopen(path, "r");
-	if (!f) {
-		printf("Bail out! cannot open %s\n", path);
-		exit(99);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-		exit(99);
-	fclose(f);
-	return buf;
-}
-
 static struct err *f_peek(void *ctx, uint64_t pa, void *buf, size_t len)
 {
 	struct fake *f = ctx;
@@ -308,8 +284,8 @@ int main(void)
 	size_t i;
 
 	f.ram = calloc(1, RAM_LEN);
-	f.mtree = slurp("mtree-pc-36m.txt");
-	f.regs = slurp("info-registers-smp2.txt");
+	f.mtree = tap_slurp("tests/data/qemu", "mtree-pc-36m.txt");
+	f.regs = tap_slurp("tests/data/qemu", "info-registers-smp2.txt");
 	if (!f.ram)
 		return 99;
 	for (i = 0x200000; i < RAM_LEN; i += 4096)

@@ -9,35 +9,9 @@
 #include "core/util.h"
 #include "tap.h"
 
-static char *slurp(const char *name)
-{
-	const char *top = getenv("top_srcdir");
-	char path[4096];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/data/qemu/%s", top ? top : "..", name);
-	f = fopen(path, "r");
-	if (!f) {
-		printf("Bail out! cannot open %s\n", path);
-		exit(99);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		printf("Bail out! cannot read %s\n", path);
-		exit(99);
-	}
-	fclose(f);
-	return buf;
-}
-
 static void test_registers(void)
 {
-	_cleanup_free_ char *text = slurp("info-registers-smp2.txt");
+	_cleanup_free_ char *text = tap_slurp("tests/data/qemu", "info-registers-smp2.txt");
 	struct cpu_state *c = NULL;
 	size_t n = 0;
 	uint64_t v = 0;
@@ -82,7 +56,7 @@ struct want_range {
 static void check_ranges(const char *file, const char *block, const struct want_range *w,
 			 size_t nw)
 {
-	_cleanup_free_ char *text = slurp(file);
+	_cleanup_free_ char *text = tap_slurp("tests/data/qemu", file);
 	const char *blocks[] = { block };
 	struct qemu_ram_range *r = NULL;
 	size_t n = 0, i;
@@ -126,7 +100,7 @@ static void test_mtree(void)
 		{ 0x100000, 0x7ff00000, 0x100000, false },
 		{ 0x100000000, 0x80000000, 0x80000000, false }, /* q35 4 GiB: 2 GiB low */
 	};
-	_cleanup_free_ char *text = slurp("mtree-pc-36m.txt");
+	_cleanup_free_ char *text = tap_slurp("tests/data/qemu", "mtree-pc-36m.txt");
 	const char *other[] = { "pc.bios" };
 	struct qemu_ram_range *r = NULL;
 	size_t n = 0;

@@ -40,9 +40,9 @@ bad=$(grep -l '#include "\(model\|core/as\|core/profile\)' "$S"/targets/*.[ch] 2
 is "$bad" "" "targets include no model or address-space headers"
 bad=$(grep -l '#include "model/vmm/' "$S"/model/*.[ch] 2>/dev/null)
 is "$bad" "" "the analyzer (src/model) does not include the simulator (src/model/vmm)"
-bad=$(grep -l '#include "\(cmd/\|targets/\)' "$S"/ext/*.[ch] 2>/dev/null)
+bad=$(grep -l '#include "\(cmd/\|targets/\)' "$S"/ext/*.[ch] "$S"/ext/lib/*.[ch] 2>/dev/null)
 is "$bad" "" "extensions include nothing from cmd/ or targets/"
-bad=$(grep -n '\<\(printf\|puts\|putchar\)(\|fprintf(stdout' "$S"/ext/*.c "$S"/model/*.c "$S"/model/vmm/*.c "$S"/core/as.c 2>/dev/null)
+bad=$(grep -n '\<\(printf\|puts\|putchar\)(\|fprintf(stdout' "$S"/ext/*.c "$S"/ext/lib/*.c "$S"/model/*.c "$S"/model/vmm/*.c "$S"/core/as.c 2>/dev/null)
 is "$bad" "" "no printf in extensions, model or address spaces"
 
 # -- every header compiles alone (libgit2 headertest)

@@ -16,7 +16,7 @@
 #include "cmd/session.h"
 #include "core/err.h"
 #include "core/util.h"
-#include "ext/memdump.h"
+#include "ext/lib/memdump.h"
 
 static struct err *dump_virtual(struct ext_ctx *ctx, const struct ext_args *args,
 				struct out *o, enum dump_kind kind)

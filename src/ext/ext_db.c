@@ -5,7 +5,7 @@
 #include "core/err.h"
 #include "ext/ext.h"
 #include "ext/ext_table.h"
-#include "ext/memdump.h"
+#include "ext/lib/memdump.h"
 
 static struct err *db_run(struct ext_ctx *ctx, const struct ext_args *args, struct out *o)
 {

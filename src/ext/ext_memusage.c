@@ -11,7 +11,7 @@
 #include "core/util.h"
 #include "ext/ext.h"
 #include "ext/ext_table.h"
-#include "ext/extutil.h"
+#include "ext/lib/extutil.h"
 #include "model/kinfo.h"
 #include "model/memusage.h"
 #include "model/process.h"

@@ -11,7 +11,7 @@
 #include "core/util.h"
 #include "ext/ext.h"
 #include "ext/ext_table.h"
-#include "ext/ptefmt.h"
+#include "ext/lib/ptefmt.h"
 #include "model/history.h"
 #include "model/kinfo.h"
 #include "model/pfn.h"

@@ -12,7 +12,7 @@
 #include "core/util.h"
 #include "ext/ext.h"
 #include "ext/ext_table.h"
-#include "ext/extutil.h"
+#include "ext/lib/extutil.h"
 #include "model/kernel.h"
 #include "model/kinfo.h"
 #include "model/observe.h"

@@ -2,8 +2,8 @@
 /*
  * Helpers shared by the object commands (!process, !vad, !wsle, ...).
  */
-#ifndef MMKD_EXT_EXTUTIL_H
-#define MMKD_EXT_EXTUTIL_H
+#ifndef MMKD_EXT_LIB_EXTUTIL_H
+#define MMKD_EXT_LIB_EXTUTIL_H
 
 #include <stdint.h>
 

@@ -4,8 +4,8 @@
  * four 27-column PXE/PPE/PDE/PTE blocks, "not valid" detail lines, and the JSON shape of
  * DESIGN.md (levels[], state, pa, protection).
  */
-#ifndef MMKD_EXT_PTEFMT_H
-#define MMKD_EXT_PTEFMT_H
+#ifndef MMKD_EXT_LIB_PTEFMT_H
+#define MMKD_EXT_LIB_PTEFMT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,8 +4,8 @@
  * layout: "fffff800`02c06000  4d 5a 90 00 ...-... ...  MZ......" and "#  2c06000 4d 5a ...".
  * Unreadable bytes print as "??".
  */
-#ifndef MMKD_EXT_MEMDUMP_H
-#define MMKD_EXT_MEMDUMP_H
+#ifndef MMKD_EXT_LIB_MEMDUMP_H
+#define MMKD_EXT_LIB_MEMDUMP_H
 
 #include <stdbool.h>
 #include <stdint.h>
